@@ -19,6 +19,8 @@ type Document struct {
 	Date string `json:"date,omitempty"`
 	// Page is where the document appeared, e.g. 第04版:专题报道.
 	Page string `json:"page,omitempty"`
+	// Author is the byline, when the document has one.
+	Author string `json:"author,omitempty"`
 	// AddedBy and AddedAt record who put the document into the corpus, when known.
 	AddedBy string `json:"added_by,omitempty"`
 	AddedAt string `json:"added_at,omitempty"`
@@ -37,6 +39,9 @@ type Passage struct {
 	DocID string `json:"doc_id"`
 	// Heading is the section heading the passage sits under ("" before the first).
 	Heading string `json:"heading,omitempty"`
+	// Lead is the opening topic sentence of the paragraph the passage continues
+	// (empty when the passage itself starts the paragraph); it helps retrieval.
+	Lead string `json:"lead,omitempty"`
 	// Text is the passage as written in the document, for display.
 	Text string `json:"text"`
 	// Seq is the passage's position in its document, from 0.

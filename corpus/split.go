@@ -1,0 +1,243 @@
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxPassageRunes is the length above which a paragraph is cut into runs of
+// whole sentences. Short passages make citations precise and keep the answer
+// near its question's words; measured with `eval` (see BENCHMARKS.md).
+const MaxPassageRunes = 160
+
+// sentenceEnd reports whether r ends a sentence: Chinese 。！？； and their
+// ASCII forms, and the ellipsis.
+func sentenceEnd(r rune) bool {
+	switch r {
+	case '。', '！', '？', '；', '!', '?', ';', '…', '｡':
+		return true
+	}
+	return false
+}
+
+// closer reports whether r closes a quotation or bracket, which stays with the
+// sentence it ends.
+func closer(r rune) bool {
+	switch r {
+	case '”', '’', '」', '』', '）', ')', '】', '》', '"', '\'':
+		return true
+	}
+	return false
+}
+
+// SplitSentences cuts text into sentences at Chinese and ASCII sentence ends,
+// keeping the end mark and any closing quotes with the sentence. A full stop
+// '.' ends a sentence only before white space or the end, so 54.27 stays whole.
+// Line breaks also end sentences. Empty sentences are dropped.
+func SplitSentences(text string) []string {
+	var out []string
+	start := 0
+	emit := func(end int) {
+		if s := strings.TrimSpace(text[start:end]); s != "" {
+			out = append(out, s)
+		}
+		start = end
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		next := i + size
+		switch {
+		case r == '\n':
+			emit(next)
+		case sentenceEnd(r) || (r == '.' && (next >= len(text) || text[next] == ' ' || text[next] == '\n')):
+			// Take repeated marks (……, ?!) and closing quotes with the sentence.
+			for next < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[next:])
+				if !sentenceEnd(r2) && !closer(r2) {
+					break
+				}
+				next += s2
+			}
+			emit(next)
+		}
+		i = next
+	}
+	emit(len(text))
+	return out
+}
+
+// block is a paragraph of a document body with the heading it sits under.
+type block struct {
+	heading string
+	section int // 1-based section number, 0 before the first heading
+	para    int // 1-based paragraph number in the document
+	text    string
+}
+
+// blocks reads a body into paragraphs and headings. A line starting with '#'
+// is a heading; so is, in plain text, a short line without sentence-ending
+// punctuation that is followed by a paragraph. Each non-empty line is a
+// paragraph: union documents put one paragraph per line, with or without
+// blank lines between them.
+func blocks(body string) []block {
+	lines := strings.Split(strings.ReplaceAll(body, "\r\n", "\n"), "\n")
+	var out []block
+	heading := ""
+	section, para := 0, 0
+	for i, raw := range lines {
+		line := strings.TrimSpace(strings.Map(func(r rune) rune {
+			if r == '\u3000' || r == '\u00a0' {
+				return ' '
+			}
+			return r
+		}, raw))
+		if line == "" {
+			continue
+		}
+		if h, ok := headingText(line, lines[i+1:]); ok {
+			heading = h
+			section++
+			continue
+		}
+		para++
+		out = append(out, block{heading: heading, section: section, para: para, text: line})
+	}
+	return out
+}
+
+// headingText reports whether line is a heading, and its text.
+func headingText(line string, rest []string) (string, bool) {
+	if strings.HasPrefix(line, "#") {
+		h := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		return h, h != ""
+	}
+	n := utf8.RuneCountInString(line)
+	if n > 30 || n < 2 {
+		return "", false
+	}
+	last, _ := utf8.DecodeLastRuneInString(line)
+	if sentenceEnd(last) || last == '，' || last == ',' || last == '：' || last == ':' || last == '、' || unicode.IsDigit(last) {
+		return "", false
+	}
+	// A heading introduces a longer paragraph.
+	for _, next := range rest {
+		next = strings.TrimSpace(next)
+		if next == "" {
+			continue
+		}
+		return line, utf8.RuneCountInString(next) > n*2 && !strings.HasPrefix(next, "#")
+	}
+	return "", false
+}
+
+// Split cuts a document into passages: each paragraph is a passage, and a
+// paragraph longer than MaxPassageRunes becomes runs of whole sentences of
+// about that length. Every passage keeps its section heading.
+func Split(doc Document) []Passage {
+	var out []Passage
+	seen := map[string]int{}
+	for _, b := range blocks(doc.Body) {
+		sents := SplitSentences(b.text)
+		parts := chunkSentences(sents, MaxPassageRunes)
+		topic := lead(sents)
+		for k, text := range parts {
+			place := placeOf(b, k, len(parts))
+			id := passageID(doc.ID, b.heading, text)
+			if n := seen[id]; n > 0 {
+				// The same text twice in one document: keep both, distinctly.
+				id = passageID(doc.ID, b.heading, fmt.Sprintf("%s\x00%d", text, n))
+			}
+			seen[id]++
+			out = append(out, Passage{
+				ID:      id,
+				DocID:   doc.ID,
+				Heading: b.heading,
+				Lead:    leadFor(topic, text),
+				Text:    text,
+				Seq:     len(out),
+				Place:   place,
+			})
+		}
+	}
+	return out
+}
+
+func placeOf(b block, part, parts int) string {
+	s := fmt.Sprintf("第%d段", b.para)
+	if b.section > 0 {
+		s = fmt.Sprintf("第%d部分 %s", b.section, s)
+	}
+	if parts > 1 {
+		s += fmt.Sprintf("（%d/%d）", part+1, parts)
+	}
+	return s
+}
+
+// passageID is derived from the document and the passage's content only, so
+// it survives re-runs and changes to other documents.
+func passageID(docID, heading, text string) string {
+	sum := sha256.Sum256([]byte(docID + "\x00" + heading + "\x00" + text))
+	return docID + "-" + hex.EncodeToString(sum[:5])
+}
+
+// leadRunes is the longest sentence treated as a lead: the short topic
+// sentence many report paragraphs open with (开展“夏送清凉”慰问活动。).
+const leadRunes = 24
+
+// minPassageRunes keeps a lead from standing alone as a passage.
+const minPassageRunes = 40
+
+// chunkSentences groups sentences into runs of at most max runes (a single
+// longer sentence stands alone), balancing the runs so the last is not a stub.
+// A short topic sentence starts a new run rather than ending one.
+func chunkSentences(sents []string, max int) []string {
+	total := 0
+	for _, s := range sents {
+		total += utf8.RuneCountInString(s)
+	}
+	if total <= max {
+		if len(sents) == 0 {
+			return nil
+		}
+		return []string{strings.Join(sents, "")}
+	}
+	parts := (total + max - 1) / max
+	target := total / parts
+	var out []string
+	var cur strings.Builder
+	n := 0
+	for _, s := range sents {
+		l := utf8.RuneCountInString(s)
+		if n >= minPassageRunes && (n+l > max || n >= target || l <= leadRunes) {
+			out = append(out, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		cur.WriteString(s)
+		n += l
+	}
+	if n > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// leadFor is the paragraph's topic for a passage that does not start with it.
+func leadFor(topic, text string) string {
+	if strings.HasPrefix(text, topic) {
+		return ""
+	}
+	return topic
+}
+
+// lead returns a paragraph's opening topic sentence when it is short, or "".
+func lead(sents []string) string {
+	if len(sents) > 1 && utf8.RuneCountInString(sents[0]) <= leadRunes {
+		return sents[0]
+	}
+	return ""
+}
