@@ -1,0 +1,267 @@
+package rag
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Passages from the seed corpus (甘肃工人报, 2020-07-02), as written.
+const (
+	seedHelp = "扎实开展职工帮扶工作。开展“春送岗位”系列活动。2013年以来,联合省总工会组织开展就业创业服务月专场招聘会96场次,入场用人单位合计1483家,提供就业岗位共计1.9万个,入场求职者达2.63万人,达成就业意向协议1.5万份,为3.5万人(次)提供了就业创业咨询服务。开展“夏送清凉”慰问活动。2013—2019年,组织全市各级工会开展送清凉活动,通过各种渠道筹措资金共计601.2万元,其中市总工会列支经费406.2万元,对一线职工和农民工等进行了重点慰问开展“金秋助学”活动。2013—2019年,全市各级工会累积筹措资金1296.83万元,通过市总工会秋送助学活动和发动企业爱心助学等方式,对5324名困难职工家庭子女进行了2000至5000元不等的救助。开展“两节”送温暖活动。"
+	seedTraining = "技能培训促就业及困难职工救助。累计培训困难职工、农民工6605人,鉴定合格6152人,培训项目涉及电工、焊工、钳工、玻璃熔化工、中式烹调师、育婴员、家政服务员等工种。累积筹措资金580万元,对10000名生活困难职工每人给予500至600元的生活补助金。为553户全国级困难职工发放第一批次生活救助金138.25万元,为533名全国级困难职工发放第二批次生活救助金197.21万元。"
+	seedBargaining = "民主管理深入推进。以“要约季”为抓手,强化三方机制建设,注重集体协商培训,推进集体协商工作。截至目前,全市已建会企业中8720家建立平等协商制度,签订集体合同4087份,涵盖企业7688家,签订工资专项集体合同4075份,涵盖企业7670家。"
+	seedWomen = "扎实开展女职工工作。截止到2019年9月底,全市已签订女职工专项集体合同3449份,覆盖女职工12.87万余人,签订率92.1%,有力地维护了女职工的合法权益。"
+)
+
+func seedCitations() []Citation {
+	doc := Citation{DocID: "000_271171a6d94e8a59", DocTitle: "谱写工运事业发展新篇章", Source: "甘肃工人报", Date: "2020-07-02", Page: "第04版:专题报道"}
+	var cs []Citation
+	for i, text := range []string{seedHelp, seedTraining, seedBargaining, seedWomen} {
+		c := doc
+		c.N, c.PassageID, c.Heading, c.Text = i+1, "p"+strconv.Itoa(i), "推进法治建设 做好职工帮扶和权益维护", text
+		cs = append(cs, c)
+	}
+	return cs
+}
+
+func TestCheckGrounded(t *testing.T) {
+	given := seedCitations()
+	tests := []struct {
+		name   string
+		answer string
+		reason string // "" when the answer must pass
+	}{
+		{"copied facts", "2013—2019年，全市各级工会对5324名困难职工家庭子女进行了2000至5000元不等的救助[1]。", ""},
+		{"range with a hyphen", "金秋助学对5324名困难职工家庭子女给予2000-5000元的救助[1]。", ""},
+		{"range with 到", "每名困难职工家庭子女可获2000到5000元救助[1]。", ""},
+		{"range in Chinese numerals", "救助标准为两千至五千元不等[1]。", ""},
+		{"amount in 万 rewritten", "金秋助学累计筹措资金12968300元[1]。", ""},
+		{"amount kept in 万", "金秋助学累计筹措资金1296.83万元[1]。", ""},
+		{"percentage in words", "女职工专项集体合同签订率为百分之九十二点一[4]。", ""},
+		{"date from metadata", "据2020年7月2日《甘肃工人报》报道，生活补助金为每人500至600元[2]。", ""},
+		{"marker after the full stop", "生活补助金为每人500至600元。[2]", ""},
+		{"two sentences two passages", "金秋助学救助了5324名困难职工家庭子女[1]。全市签订集体合同4087份[3]。", ""},
+		{"sentence without marker uses its paragraph", "救助对象为5324名困难职工家庭子女。每人2000至5000元不等[1]。", ""},
+		{"list enumerators are not facts", "一、金秋助学救助5324名困难职工家庭子女[1]。\n二、生活补助金每人500至600元[2]。", ""},
+		{"no number, one citation", "可以通过市总工会的秋送助学活动申请金秋助学[1]。", ""},
+		{"think block is ignored", "<think>也许是8888元？</think>救助金额为2000至5000元[1]。", ""},
+		{"passage not covering it", "资料中没有提到具体申请流程，只提到金秋助学由各级工会开展[1]。", ""},
+
+		{"invented amount", "金秋助学每人可获得8888元救助[1]。", GuardUngroundedNumber},
+		{"invented upper bound", "救助金额为2000至6000元[1]。", GuardUngroundedNumber},
+		{"invented Chinese numeral", "救助金额最高五千五百元[1]。", GuardUngroundedNumber},
+		{"invented percentage", "女职工专项集体合同签订率为95%[4]。", GuardUngroundedNumber},
+		{"number from an uncited passage", "生活补助金为每人500至600元[1]。", GuardUngroundedNumber},
+		{"number from the other sentence's passage", "全市签订集体合同4087份[1]。金秋助学救助5324名子女[3]。", GuardUngroundedNumber},
+		{"computed total", "两项救助合计覆盖15324人[1][2]。", GuardUngroundedNumber},
+		{"citation of a passage not given", "金秋助学救助了5324名困难职工家庭子女[5]。", GuardUnknownCitation},
+		{"citation zero", "金秋助学救助了5324名困难职工家庭子女[0]。", GuardUnknownCitation},
+		{"no citation", "金秋助学救助了5324名困难职工家庭子女。", GuardNoCitation},
+		{"empty", "  ", GuardEmpty},
+		{"only reasoning", "<think>救助了5324名[1]</think>", GuardEmpty},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := CheckGrounded(tt.answer, given)
+			if tt.reason == "" {
+				if err != nil {
+					t.Fatalf("CheckGrounded(%q) = %v, want nil", tt.answer, err)
+				}
+				return
+			}
+			var ge *GuardError
+			if !errors.As(err, &ge) {
+				t.Fatalf("CheckGrounded(%q) = %v, want a *GuardError", tt.answer, err)
+			}
+			if ge.Reason != tt.reason {
+				t.Fatalf("CheckGrounded(%q) reason = %q (%v), want %q", tt.answer, ge.Reason, err, tt.reason)
+			}
+			if ge.Detail == "" || !strings.Contains(err.Error(), tt.reason) {
+				t.Errorf("error %q should name the reason and say what failed", err)
+			}
+		})
+	}
+}
+
+func TestExtractNumFacts(t *testing.T) {
+	tests := []struct {
+		text string
+		want [][]float64 // the values of each number, in order
+	}{
+		{"对5324名困难职工家庭子女进行了2000至5000元不等的救助", [][]float64{{5324}, {2000}, {5000}}},
+		{"累积筹措资金1296.83万元", [][]float64{{12968300}}},
+		{"累计有54.27万名职工", [][]float64{{542700}}},
+		{"1.2万亿", [][]float64{{1.2e12}}},
+		{"1,296,830元 和 1,2", [][]float64{{1296830}, {1}, {2}}},
+		{"签订率92.1%,入会率高达97.7％", [][]float64{{92.1}, {97.7}}},
+		{"百分之九十，百分之百，百分之92.1", [][]float64{{90}, {100}, {92.1}}},
+		{"九成", [][]float64{{9, 90}}},
+		{"两千，五千，十万，十二", [][]float64{{2000}, {5000}, {100000}, {12}}},
+		{"五千三百二十四名", [][]float64{{5324}}},
+		{"三千五，两万五，一百五，三千零五，一万零五百", [][]float64{{3500}, {25000}, {150}, {3005}, {10500}}},
+		{"一亿二千万", [][]float64{{1.2e8}}},
+		{"二〇一九年", [][]float64{{2019}}},
+		{"九十七点七", [][]float64{{97.7}}},
+		{"2020年07月02日，2020-07-02", [][]float64{{2020}, {7}, {2}, {2020}, {7}, {2}}},
+		{"2至5万元", [][]float64{{2, 20000}, {50000}}},
+		{"二至五万元", [][]float64{{2, 20000}, {50000}}},
+		{"2013—2019年", [][]float64{{2013}, {2019}}},
+		{"１２３４．５", [][]float64{{1234.5}}},
+		{"进一步加强一线职工，十分重要，千名，万家，四面八方", nil},
+		{"一、二是 第三，（1）(2)", nil},
+		{"1. 首先\n2) 其次\n3.5万", [][]float64{{35000}}},
+		{"第二批次生活救助金", [][]float64{{2}}},
+	}
+	for _, tt := range tests {
+		var got [][]float64
+		for _, n := range extractNumFacts(tt.text) {
+			got = append(got, n.values)
+		}
+		if !slices.EqualFunc(got, tt.want, func(a, b []float64) bool {
+			return slices.EqualFunc(a, b, func(x, y float64) bool { return numKey(x) == numKey(y) })
+		}) {
+			t.Errorf("extractNumFacts(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestCleanAnswer(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"救助2000至5000元[1,2]。", "救助2000至5000元[1][2]。"},
+		{"救助【1】，补助［2］；见[1、3]。", "救助[1]，补助[2]；见[1][3]。"},
+		{"<think>\n想一想\n</think>\n\n答案[1]。", "答案[1]。"},
+		{"<think>没有结束的思考", ""},
+		{"前面的思考</think>答案[1]", "答案[1]"},
+		{"  答案[1]  ", "答案[1]"},
+	}
+	for _, tt := range tests {
+		if got := CleanAnswer(tt.in); got != tt.want {
+			t.Errorf("CleanAnswer(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCitedMarkers(t *testing.T) {
+	if got := CitedMarkers("a[3]b[1]c[3][2]"); !slices.Equal(got, []int{1, 2, 3}) {
+		t.Errorf("CitedMarkers = %v", got)
+	}
+	if got := CitedMarkers("没有引用"); got != nil {
+		t.Errorf("CitedMarkers = %v, want nil", got)
+	}
+}
+
+// FuzzExtractNumFacts checks that any text gives finite, non-negative values
+// whose text is found in the input (after width folding).
+func FuzzExtractNumFacts(f *testing.F) {
+	for _, s := range []string{
+		seedHelp, seedTraining, seedBargaining, seedWomen,
+		"2至5万元", "百分之九十", "一亿二千万", "1,296,830", "９９．５％", "三千零五", "点", "百分之", "万亿亿万",
+		"99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		folded := strings.Map(numFoldWidth, numSetPhrases.Replace(s))
+		for _, n := range extractNumFacts(s) {
+			if n.text == "" || !strings.Contains(folded, n.text) {
+				t.Fatalf("number text %q not in %q", n.text, folded)
+			}
+			for _, v := range n.values {
+				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+					t.Fatalf("bad value %v for %q", v, n.text)
+				}
+			}
+		}
+	})
+}
+
+// FuzzChineseNumeral checks that a number written in Chinese numerals or in
+// digits reads back as the same value.
+func FuzzChineseNumeral(f *testing.F) {
+	for _, n := range []uint64{0, 2, 10, 12, 20, 105, 1000, 2000, 5000, 5324, 10000, 10500, 100000, 120000000, 999999999999} {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, n uint64) {
+		n %= 1e12
+		if n == 1 {
+			return // a lone 一 is a word, not a number
+		}
+		for _, text := range []string{chinese(n) + "元", strconv.FormatUint(n, 10) + "元"} {
+			got := extractNumFacts("共" + text)
+			if len(got) != 1 || numKey(got[0].values[0]) != numKey(float64(n)) {
+				t.Fatalf("extractNumFacts(%q) = %v, want %d", text, got, n)
+			}
+		}
+	})
+}
+
+// FuzzCopiedSentencePasses checks that an answer quoting its only passage
+// verbatim, with that passage's marker, always passes.
+func FuzzCopiedSentencePasses(f *testing.F) {
+	for _, s := range []string{seedHelp, seedTraining, seedBargaining, seedWomen, "1. 甲\n2、乙", "一共二至五万"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if strings.TrimSpace(StripThink(s)) == "" || strings.ContainsAny(s, "[]<>") {
+			return
+		}
+		answer := s + "[1]"
+		if err := CheckGrounded(answer, []Citation{{Text: s}}); err != nil {
+			t.Fatalf("CheckGrounded(%q) = %v", answer, err)
+		}
+	})
+}
+
+// chinese writes n (< 10¹²) in standard Chinese numerals: 一万零五百, 十二.
+func chinese(n uint64) string {
+	if n == 0 {
+		return "零"
+	}
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	section := func(s uint64, leadingTen bool) string { // s < 10000
+		var b strings.Builder
+		units := []string{"千", "百", "十", ""}
+		div := uint64(1000)
+		zero := false
+		for i := 0; i < 4; i++ {
+			d := s / div % 10
+			switch {
+			case d == 0:
+				zero = b.Len() > 0
+			default:
+				if zero {
+					b.WriteString("零")
+					zero = false
+				}
+				if !(leadingTen && d == 1 && i == 2 && b.Len() == 0) {
+					b.WriteString(digits[d])
+				}
+				b.WriteString(units[i])
+			}
+			div /= 10
+		}
+		return b.String()
+	}
+	var b strings.Builder
+	parts := []struct {
+		v    uint64
+		unit string
+	}{{n / 1e8, "亿"}, {n / 1e4 % 1e4, "万"}, {n % 1e4, ""}}
+	needZero := false
+	for _, p := range parts {
+		if p.v == 0 {
+			needZero = b.Len() > 0
+			continue
+		}
+		if b.Len() > 0 && (needZero || p.v < 1000) {
+			b.WriteString("零")
+		}
+		b.WriteString(section(p.v, b.Len() == 0) + p.unit)
+		needZero = false
+	}
+	return b.String()
+}
