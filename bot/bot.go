@@ -1,0 +1,401 @@
+// Package bot is the Telegram front end: it takes updates durably (long
+// polling of its own or a webhook), decides which messages are addressed to
+// it, answers members' questions through an Answerer with citations and
+// buttons, and sends within Telegram's limits with retries. Every update is
+// stored before it is acknowledged and marked answered after the reply is
+// sent, so nothing is lost and nothing is answered twice.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
+
+	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/rag"
+)
+
+// Answerer is what the bot needs from the question-answering core.
+type Answerer interface {
+	// Answer answers question within a conversation ("chatID:userID"), which
+	// lets the core understand follow-up questions.
+	Answer(ctx context.Context, conversation, question string) (rag.Answer, error)
+	// Passage returns a passage by ID, for the 原文 n button.
+	Passage(id string) (rag.Citation, bool)
+	// Documents lists the corpus, for /help.
+	Documents() []corpus.Document
+	// PassageCount is the number of indexed passages, for the start-up log.
+	PassageCount() int
+}
+
+// Options configure Run. Zero values mean the defaults noted.
+type Options struct {
+	// Token is the bot token from @BotFather (TELEGRAM_BOT_TOKEN).
+	Token string
+	// APIURL is the Bot API server ("" = https://api.telegram.org).
+	APIURL string
+	// WebhookURL switches to webhook mode: Telegram posts updates to it.
+	WebhookURL string
+	// ListenAddr is where the webhook server listens (default ":8080").
+	ListenAddr string
+	// WebhookSecret is the secret_token Telegram sends with each webhook
+	// request; required in webhook mode.
+	WebhookSecret string
+	// MetricsAddr serves /metrics and /healthz when set.
+	MetricsAddr string
+	// DataDir holds the durable store (bot.db).
+	DataDir string
+	// Corpus names the corpus for the start-up log line, e.g. its folder.
+	Corpus string
+
+	// Workers handle updates in parallel (default 8).
+	Workers int
+	// RateBurst questions per user may come at once (default 5), then one
+	// per RateEvery (default 10 s).
+	RateBurst int
+	RateEvery time.Duration
+	// SendPerSecond caps messages sent overall (default 30, Telegram's limit).
+	SendPerSecond float64
+	// GroupPerMinute caps messages sent to one group (default 20).
+	GroupPerMinute float64
+	// Retries is how often a failed call is retried (default 5); RetryBase is
+	// the first back-off for 5xx and network errors (default 500 ms), doubled
+	// up to RetryMax (default 10 s).
+	Retries   int
+	RetryBase time.Duration
+	RetryMax  time.Duration
+	// PollTimeout is the long-polling timeout (default 50 s).
+	PollTimeout time.Duration
+	// AnswerTimeout bounds one answer (default 60 s).
+	AnswerTimeout time.Duration
+	// DrainTimeout is how long in-flight answers may finish at shutdown
+	// (default 8 s).
+	DrainTimeout time.Duration
+	// Retention is how long questions and feedback are kept (default 90 days).
+	Retention time.Duration
+
+	// Logger receives the bot's logs (default slog.Default()); the token is
+	// redacted from everything logged through it.
+	Logger *slog.Logger
+	// Ready, when set, is called once the bot is taking updates, with the
+	// store (for staff reports and tests).
+	Ready func(*Store)
+}
+
+var tokenPattern = regexp.MustCompile(`^[0-9]{1,20}:[A-Za-z0-9_-]{30,64}$`)
+
+// ValidToken reports whether token looks like a bot token from @BotFather
+// ("123456789:AA…", digits, a colon, then 30 or more URL-safe characters).
+func ValidToken(token string) bool { return tokenPattern.MatchString(token) }
+
+func (o *Options) setDefaults() {
+	if o.APIURL == "" {
+		o.APIURL = "https://api.telegram.org"
+	}
+	o.APIURL = strings.TrimRight(o.APIURL, "/")
+	if o.ListenAddr == "" {
+		o.ListenAddr = ":8080"
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.RateBurst <= 0 {
+		o.RateBurst = 5
+	}
+	if o.RateEvery <= 0 {
+		o.RateEvery = 10 * time.Second
+	}
+	if o.SendPerSecond <= 0 {
+		o.SendPerSecond = 30
+	}
+	if o.GroupPerMinute <= 0 {
+		o.GroupPerMinute = 20
+	}
+	if o.Retries <= 0 {
+		o.Retries = 5
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 500 * time.Millisecond
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 10 * time.Second
+	}
+	if o.PollTimeout <= 0 {
+		o.PollTimeout = 50 * time.Second
+	}
+	if o.AnswerTimeout <= 0 {
+		o.AnswerTimeout = 60 * time.Second
+	}
+	if o.DrainTimeout <= 0 {
+		o.DrainTimeout = 8 * time.Second
+	}
+	if o.Retention <= 0 {
+		o.Retention = 90 * 24 * time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// allowedUpdates are the update kinds the bot asks Telegram for.
+var allowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember}
+
+// runner is one running bot.
+type runner struct {
+	opts    Options
+	a       Answerer
+	log     *slog.Logger
+	redact  redactor
+	store   *Store
+	tg      *tg.Bot
+	send    *sender
+	me      identity
+	metrics *metrics
+	limits  *userLimits
+	disp    *dispatcher
+	hctx    context.Context // handlers' context: outlives ctx by the drain time
+	http    *http.Client
+}
+
+// Run runs the bot until ctx is cancelled, then stops taking updates, lets
+// in-flight answers finish for up to DrainTimeout and returns. Updates taken
+// but not answered are finished on the next start.
+func Run(ctx context.Context, opts Options, a Answerer) error {
+	opts.setDefaults()
+	red := redactor{token: opts.Token}
+	log := newRedactingLogger(opts.Logger, red)
+	if !ValidToken(opts.Token) {
+		return errors.New("bot: TELEGRAM_BOT_TOKEN is missing or malformed")
+	}
+	if opts.DataDir == "" {
+		return errors.New("bot: DataDir is required for the durable inbox")
+	}
+	webhook := opts.WebhookURL != ""
+	var hookPath string
+	if webhook {
+		u, err := url.Parse(opts.WebhookURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("bot: WEBHOOK_URL %q is not an absolute URL", opts.WebhookURL)
+		}
+		if opts.WebhookSecret == "" {
+			return errors.New("bot: WEBHOOK_SECRET is required with WEBHOOK_URL")
+		}
+		hookPath = u.Path
+		if hookPath == "" {
+			hookPath = "/"
+		}
+	}
+
+	store, err := OpenStore(opts.DataDir)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	defer store.Close()
+
+	m := newMetrics()
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	client, err := tg.New(opts.Token,
+		tg.WithServerURL(opts.APIURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(opts.PollTimeout, httpClient),
+		tg.WithErrorsHandler(func(err error) { log.Warn("telegram client", "err", red.Error(err)) }),
+		tg.WithDefaultHandler(func(context.Context, *tg.Bot, *models.Update) {}),
+	)
+	if err != nil {
+		return fmt.Errorf("bot: %w", red.Error(err))
+	}
+
+	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer hcancel()
+	r := &runner{
+		opts:    opts,
+		a:       a,
+		log:     log,
+		redact:  red,
+		store:   store,
+		tg:      client,
+		metrics: m,
+		limits:  newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst),
+		hctx:    hctx,
+		http:    &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
+	}
+	r.send = &sender{
+		b: client, log: log, metrics: m, redact: red, store: store,
+		global:    rate.NewLimiter(rate.Limit(opts.SendPerSecond), max(1, int(opts.SendPerSecond))),
+		groupRate: rate.Limit(opts.GroupPerMinute / 60), groupMax: max(1, int(opts.GroupPerMinute/2)),
+		retries: opts.Retries, backoff: opts.RetryBase, maxWait: opts.RetryMax,
+		groups: map[int64]*rate.Limiter{},
+	}
+
+	if r.me, err = r.getMe(ctx); err != nil {
+		return err
+	}
+	r.setCommands(ctx)
+	if _, err := store.Prune(time.Now().Add(-opts.Retention)); err != nil {
+		log.Warn("cannot prune old questions", "err", err)
+	}
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if opts.MetricsAddr != "" {
+		l, err := net.Listen("tcp", opts.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("bot: metrics listener: %w", err)
+		}
+		wg.Go(func() {
+			serveHTTP(ctx, &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second}, l, log, "metrics")
+		})
+	}
+
+	r.disp = newDispatcher(opts.Workers, 4*opts.Workers+100, r.handle)
+	mode := "long polling"
+	if webhook {
+		mode = "webhook"
+	}
+	log.Info("bot started", "bot", "@"+r.me.Username, "corpus", opts.Corpus,
+		"documents", len(a.Documents()), "passages", a.PassageCount(), "mode", mode)
+
+	var hookListener net.Listener
+	if webhook {
+		if hookListener, err = net.Listen("tcp", opts.ListenAddr); err != nil {
+			r.disp.stop()
+			return fmt.Errorf("bot: webhook listener: %w", err)
+		}
+	}
+	if opts.Ready != nil {
+		opts.Ready(store)
+	}
+	r.resume()
+
+	if webhook {
+		if err := r.setWebhook(ctx); err != nil {
+			log.Error("cannot register the webhook with Telegram; updates will not arrive until it is", "err", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("POST "+hookPath, r.webhookHandler())
+		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		wg.Go(func() { serveHTTP(ctx, srv, hookListener, log, "webhook") })
+	} else {
+		if _, err := client.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
+			log.Warn("cannot delete webhook before polling", "err", red.Error(err))
+		}
+		wg.Go(func() { r.poll(ctx) })
+	}
+	wg.Go(func() { r.pruneDaily(ctx) })
+
+	<-ctx.Done()
+	log.Info("stopping: finishing answers in flight", "drain", opts.DrainTimeout)
+	done := r.disp.stop()
+	select {
+	case <-done:
+	case <-time.After(opts.DrainTimeout):
+		log.Warn("answers still in flight at shutdown; they will be finished on the next start")
+		hcancel()
+		select {
+		case <-done:
+		case <-time.After(time.Second):
+		}
+	}
+	return nil
+}
+
+// getMe learns the bot's own ID and username, retrying transient failures.
+func (r *runner) getMe(ctx context.Context) (identity, error) {
+	backoff := r.opts.RetryBase
+	for attempt := 0; ; attempt++ {
+		u, err := r.tg.GetMe(ctx)
+		if err == nil {
+			return identity{ID: u.ID, Username: u.Username}, nil
+		}
+		kind := classifyErr(err)
+		if kind == kindAuth || kind == kindCanceled || kind == kindBadRequest || attempt >= r.opts.Retries {
+			return identity{}, fmt.Errorf("bot: getMe: %w", r.redact.Error(err))
+		}
+		r.log.Warn("getMe failed, retrying", "err", r.redact.Error(err), "in", backoff)
+		select {
+		case <-ctx.Done():
+			return identity{}, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, r.opts.RetryMax)
+	}
+}
+
+// setCommands registers the command menu in Chinese.
+func (r *runner) setCommands(ctx context.Context) {
+	cmds := []models.BotCommand{
+		{Command: "start", Description: "开始使用，看看可以问什么"},
+		{Command: "help", Description: "我知道哪些资料"},
+		{Command: "ask", Description: "提问（在群里用：/ask 你的问题）"},
+	}
+	err := r.send.call(ctx, "setMyCommands", 0, false, func(ctx context.Context, _ int64) error {
+		_, err := r.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds})
+		return err
+	})
+	if err != nil {
+		r.log.Warn("cannot register the command menu", "err", err)
+	}
+}
+
+func (r *runner) setWebhook(ctx context.Context) error {
+	return r.send.call(ctx, "setWebhook", 0, false, func(ctx context.Context, _ int64) error {
+		_, err := r.tg.SetWebhook(ctx, &tg.SetWebhookParams{
+			URL: r.opts.WebhookURL, SecretToken: r.opts.WebhookSecret, AllowedUpdates: allowedUpdates,
+		})
+		return err
+	})
+}
+
+// resume hands the updates taken but not answered before to the workers.
+func (r *runner) resume() {
+	pending, dropped, err := r.store.ResumePending()
+	if err != nil {
+		r.log.Error("cannot read unanswered updates", "err", err)
+		return
+	}
+	for _, p := range dropped {
+		r.log.Error("giving up an update that failed too often", "update_id", p.ID, "attempts", p.Attempts)
+	}
+	if len(pending) > 0 {
+		r.log.Info("finishing updates taken before the last stop", "count", len(pending))
+	}
+	for _, p := range pending {
+		u, ok := r.decode(p.Raw)
+		if !ok {
+			r.finish(p.ID, nil)
+			continue
+		}
+		r.metrics.updates.WithLabelValues("resume").Inc()
+		r.metrics.inflight.Inc()
+		if !r.disp.submit(job{update: p, chat: chatKey(u)}) {
+			return
+		}
+	}
+}
+
+func (r *runner) pruneDaily(ctx context.Context) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := r.store.Prune(time.Now().Add(-r.opts.Retention)); err != nil {
+				r.log.Warn("cannot prune old questions", "err", err)
+			}
+		}
+	}
+}

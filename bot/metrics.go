@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are the bot's Prometheus metrics, in a registry of its own.
+type metrics struct {
+	reg            *prometheus.Registry
+	questions      *prometheus.CounterVec   // chat_type, outcome
+	latency        *prometheus.HistogramVec // outcome
+	telegramErrors *prometheus.CounterVec   // kind
+	retries        *prometheus.CounterVec   // kind
+	updates        *prometheus.CounterVec   // source
+	panics         prometheus.Counter
+	sent           prometheus.Counter
+	inflight       prometheus.Gauge
+}
+
+// Outcomes of a question, for the questions_total metric.
+const (
+	outcomeAnswered    = "answered"
+	outcomeAbstained   = "not_in_corpus"
+	outcomeError       = "error"
+	outcomeRateLimited = "rate_limited"
+)
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_questions_total",
+			Help: "Questions received, by chat type and outcome (answered, not_in_corpus, error, rate_limited).",
+		}, []string{"chat_type", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "qa_bot_answer_seconds",
+			Help:    "Time from taking a question to the answer being sent.",
+			Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
+		}, []string{"outcome"}),
+		telegramErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_telegram_errors_total",
+			Help: "Failed Telegram API calls, by kind.",
+		}, []string{"kind"}),
+		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_telegram_retries_total",
+			Help: "Telegram API calls retried, by the kind of failure.",
+		}, []string{"kind"}),
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_updates_total",
+			Help: "Updates taken and stored, by source (poll, webhook, resume).",
+		}, []string{"source"}),
+		panics: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "qa_bot_handler_panics_total",
+			Help: "Handlers that panicked and were recovered.",
+		}),
+		sent: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "qa_bot_messages_sent_total",
+			Help: "Messages sent to Telegram.",
+		}),
+		inflight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "qa_bot_updates_pending",
+			Help: "Updates queued or being handled.",
+		}),
+	}
+	m.reg.MustRegister(m.questions, m.latency, m.telegramErrors, m.retries, m.updates, m.panics, m.sent, m.inflight,
+		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+// handler serves /metrics and /healthz.
+func (m *metrics) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	return mux
+}
+
+// serveHTTP runs srv on l until ctx is cancelled, then shuts it down.
+func serveHTTP(ctx context.Context, srv *http.Server, l net.Listener, log *slog.Logger, what string) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error(what+" server stopped", "err", err)
+		}
+	}()
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	<-done
+}

@@ -1,0 +1,256 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
+)
+
+// errKind names a class of Telegram call failure, for retry decisions and
+// the telegram_errors_total metric.
+type errKind string
+
+const (
+	kindTooMany    errKind = "too_many_requests"
+	kindMigrated   errKind = "migrated"
+	kindForbidden  errKind = "forbidden"
+	kindBadRequest errKind = "bad_request"
+	kindAuth       errKind = "unauthorized"
+	kindNetwork    errKind = "network"
+	kindServer     errKind = "server"
+	kindCanceled   errKind = "canceled"
+)
+
+// classifyErr sorts an error from the go-telegram/bot client. Anything that
+// is not a definite answer from Telegram (4xx) counts as a server or network
+// problem and is retried.
+func classifyErr(err error) errKind {
+	var tooMany *tg.TooManyRequestsError
+	var migrate *tg.MigrateError
+	var netErr net.Error
+	var urlErr *url.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return kindCanceled
+	case errors.As(err, &tooMany):
+		return kindTooMany
+	case errors.As(err, &migrate):
+		return kindMigrated
+	case errors.Is(err, tg.ErrorForbidden):
+		return kindForbidden
+	case errors.Is(err, tg.ErrorUnauthorized):
+		return kindAuth
+	case errors.Is(err, tg.ErrorBadRequest), errors.Is(err, tg.ErrorNotFound), errors.Is(err, tg.ErrorConflict):
+		return kindBadRequest
+	case errors.As(err, &urlErr), errors.As(err, &netErr):
+		return kindNetwork
+	}
+	return kindServer
+}
+
+// redactor removes the bot token from text bound for logs and errors: the
+// client's errors can carry the request URL, which contains it.
+type redactor struct{ token string }
+
+func (r redactor) String(s string) string {
+	if r.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, r.token, "<token>")
+}
+
+// redactedError keeps an error's chain for errors.As while printing
+// without the token.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func (r redactor) Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &redactedError{msg: r.String(err.Error()), err: err}
+}
+
+// sender makes outgoing Telegram calls: paced under Telegram's limits
+// (overall and per group), retried on 429 after retry_after, on 5xx and
+// network errors with capped exponential back-off, and following a group's
+// migration to a supergroup.
+type sender struct {
+	b         *tg.Bot
+	log       *slog.Logger
+	metrics   *metrics
+	redact    redactor
+	store     *Store
+	global    *rate.Limiter
+	groupRate rate.Limit
+	groupMax  int
+	retries   int
+	backoff   time.Duration
+	maxWait   time.Duration
+
+	mu     sync.Mutex
+	groups map[int64]*rate.Limiter
+}
+
+// call runs one Telegram call for chatID with pacing and retries. fn gets
+// the chat ID to use (it changes when the group has migrated). group says
+// whether the chat is a group (paced at groupRate).
+func (s *sender) call(ctx context.Context, method string, chatID int64, group bool, fn func(ctx context.Context, chatID int64) error) error {
+	if to := s.migrated(chatID); to != 0 {
+		chatID = to
+	}
+	backoff := s.backoff
+	var err error
+	for attempt := 0; attempt <= s.retries; attempt++ {
+		if werr := s.pace(ctx, chatID, group); werr != nil {
+			return werr
+		}
+		err = fn(ctx, chatID)
+		if err == nil {
+			return nil
+		}
+		kind := classifyErr(err)
+		s.metrics.telegramErrors.WithLabelValues(string(kind)).Inc()
+		var wait time.Duration
+		switch kind {
+		case kindTooMany:
+			var tooMany *tg.TooManyRequestsError
+			errors.As(err, &tooMany)
+			wait = time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
+		case kindMigrated:
+			var migrate *tg.MigrateError
+			errors.As(err, &migrate)
+			to := int64(migrate.MigrateToChatID)
+			if s.store != nil {
+				if serr := s.store.SetMigrated(chatID, to); serr != nil {
+					s.log.Warn("cannot record group migration", "chat", chatID, "err", serr)
+				}
+			}
+			chatID = to
+		case kindNetwork, kindServer:
+			wait = backoff
+			backoff = min(backoff*2, s.maxWait)
+		default:
+			return s.redact.Error(fmt.Errorf("%s to chat %d: %w", method, chatID, err))
+		}
+		if attempt == s.retries {
+			break
+		}
+		s.metrics.retries.WithLabelValues(string(kind)).Inc()
+		if wait > s.maxWait && kind != kindTooMany {
+			wait = s.maxWait
+		}
+		if wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return s.redact.Error(fmt.Errorf("%s to chat %d: %w (after %v)", method, chatID, ctx.Err(), err))
+			case <-t.C:
+			}
+		}
+	}
+	return s.redact.Error(fmt.Errorf("%s to chat %d: giving up after %d attempts: %w", method, chatID, s.retries+1, err))
+}
+
+func (s *sender) migrated(chatID int64) int64 {
+	if s.store == nil || chatID > 0 {
+		return 0
+	}
+	return s.store.MigratedTo(chatID)
+}
+
+// pace waits for the overall and the group's sending budget.
+func (s *sender) pace(ctx context.Context, chatID int64, group bool) error {
+	if group && s.groupRate > 0 {
+		s.mu.Lock()
+		l, ok := s.groups[chatID]
+		if !ok {
+			if len(s.groups) > 10000 {
+				clear(s.groups) // forget idle groups; limits restart generously
+			}
+			l = rate.NewLimiter(s.groupRate, s.groupMax)
+			s.groups[chatID] = l
+		}
+		s.mu.Unlock()
+		if err := l.Wait(ctx); err != nil {
+			return fmt.Errorf("pacing group %d: %w", chatID, err)
+		}
+	}
+	if s.global != nil {
+		if err := s.global.Wait(ctx); err != nil {
+			return fmt.Errorf("pacing: %w", err)
+		}
+	}
+	return nil
+}
+
+// outMessage is one message to send.
+type outMessage struct {
+	chatID  int64
+	group   bool
+	text    string // HTML
+	replyTo int    // message to reply to, 0 for none
+	markup  models.ReplyMarkup
+}
+
+// send sends one HTML message and returns the sent message's ID.
+func (s *sender) send(ctx context.Context, m outMessage) (int, error) {
+	var id int
+	err := s.call(ctx, "sendMessage", m.chatID, m.group, func(ctx context.Context, chatID int64) error {
+		p := &tg.SendMessageParams{
+			ChatID:             chatID,
+			Text:               m.text,
+			ParseMode:          models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+			ReplyMarkup:        m.markup,
+		}
+		if m.replyTo != 0 {
+			p.ReplyParameters = &models.ReplyParameters{MessageID: m.replyTo, AllowSendingWithoutReply: true}
+		}
+		msg, err := s.b.SendMessage(ctx, p)
+		if err != nil {
+			return err
+		}
+		id = msg.ID
+		return nil
+	})
+	if err == nil {
+		s.metrics.sent.Inc()
+	}
+	return id, err
+}
+
+// typing shows the typing indicator once; failures are only counted.
+func (s *sender) typing(ctx context.Context, chatID int64) {
+	_, err := s.b.SendChatAction(ctx, &tg.SendChatActionParams{ChatID: chatID, Action: models.ChatActionTyping})
+	if err != nil {
+		s.metrics.telegramErrors.WithLabelValues(string(classifyErr(err))).Inc()
+	}
+}
+
+// answerCallback acknowledges a button press, with an optional short notice.
+func (s *sender) answerCallback(ctx context.Context, id, text string) {
+	err := s.call(ctx, "answerCallbackQuery", 0, false, func(ctx context.Context, _ int64) error {
+		_, err := s.b.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text})
+		return err
+	})
+	if err != nil {
+		s.log.Warn("cannot answer button press", "err", err)
+	}
+}
