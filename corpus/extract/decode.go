@@ -187,3 +187,6 @@ func isBlank(s string) bool {
 		return !unicode.IsSpace(r) && r != '\u200B' && r != '\uFEFF' && r != '\u2060'
 	}) < 0
 }
+
+// gb18030 is the decoder for GB18030 and its subsets GBK and GB2312.
+func gb18030() encoding.Encoding { return simplifiedchinese.GB18030 }
