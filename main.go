@@ -1,0 +1,298 @@
+// Command gonghui-qa answers trade-union members' questions from the union's
+// own documents, with citations: on the command line (ask, chat), as a
+// Telegram bot (serve), and with the tools to build and measure its index
+// (ingest, eval). See README.md.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/gonghui/qa/config"
+	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/eval"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var u usageError
+		if errors.As(err, &u) {
+			fmt.Fprintln(os.Stderr, u.msg)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake in how the program was called: exit status 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+const usage = `gonghui-qa: 工会问答 — answers union members' questions from the union's documents, with citations.
+
+Usage:
+  gonghui-qa ask "问题"        answer one question (exit 2 when the question is empty)
+  gonghui-qa chat              answer each line of standard input (follow-ups understood)
+  gonghui-qa ingest            build or update the index in DATA_DIR; print what changed
+  gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense]
+                               score a question set (format: shared/eval/README.md)
+  gonghui-qa serve             run the Telegram bot (TELEGRAM_BOT_TOKEN required)
+  gonghui-qa help              this text
+
+Environment: CORPUS_DIR, DATA_DIR, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, WEBHOOK_URL, LISTEN_ADDR,
+WEBHOOK_SECRET, METRICS_ADDR, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL, EMBEDDING_MODEL, LLM_TIMEOUT,
+ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL (see README.md).`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{usage}
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return usageError{"configuration: " + err.Error()}
+	}
+	log := newLogger(stderr, cfg.LogLevel, args[0])
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	case "ask":
+		return ask(ctx, cfg, log, args[1:], stdout)
+	case "chat":
+		return chat(ctx, cfg, log, stdin, stdout)
+	case "ingest":
+		return ingest(ctx, cfg, log, stdout)
+	case "eval":
+		return evaluate(ctx, cfg, log, args[1:], stdout)
+	case "serve":
+		return serve(ctx, cfg, log)
+	default:
+		return usageError{fmt.Sprintf("unknown command %q\n\n%s", args[0], usage)}
+	}
+}
+
+// newLogger logs to stderr; the one-shot commands only warn, so that their
+// output stays the answer.
+func newLogger(w io.Writer, level, cmd string) *slog.Logger {
+	lv := slog.LevelInfo
+	if cmd == "ask" || cmd == "chat" || cmd == "eval" {
+		lv = slog.LevelWarn
+	}
+	switch level {
+	case "debug":
+		lv = slog.LevelDebug
+	case "info":
+		lv = slog.LevelInfo
+	case "warn":
+		lv = slog.LevelWarn
+	case "error":
+		lv = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+}
+
+// corpusFS is the configured corpus: CORPUS_DIR, or the built-in report.
+func corpusFS(cfg config.Config) (fs.FS, string, error) {
+	if cfg.CorpusDir == "" {
+		return corpus.Default(), "built-in report", nil
+	}
+	st, err := os.Stat(cfg.CorpusDir)
+	if err != nil {
+		return nil, "", fmt.Errorf("CORPUS_DIR %s: %w", cfg.CorpusDir, err)
+	}
+	if !st.IsDir() {
+		return nil, "", fmt.Errorf("CORPUS_DIR %s is not a folder", cfg.CorpusDir)
+	}
+	return os.DirFS(cfg.CorpusDir), cfg.CorpusDir, nil
+}
+
+// openEngine loads the corpus and builds the engine, reusing the index
+// persisted in DATA_DIR when it is current.
+func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.Engine, rag.Stats, error) {
+	folder, err := corpus.NewFolder()
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	an, err := rag.NewAnalyzer(folder, "")
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	models, err := newModels(cfg, folder, log)
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	fsys, name, err := corpusFS(cfg)
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	docs, skipped, err := corpus.Load(fsys, extract.DecodeText)
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	for _, s := range skipped {
+		log.Warn("document skipped", "corpus", name, "err", s)
+	}
+	e := rag.NewEngine(rag.Options{
+		Analyzer:  an,
+		Embedder:  models.embedder,
+		Generator: models.generator,
+		Rewriter:  models.rewriter,
+		IndexPath: filepath.Join(cfg.DataDir, "index.gob"),
+		Logger:    log,
+	})
+	st, err := e.Update(ctx, docs)
+	if err != nil {
+		return nil, st, err
+	}
+	log.Info("corpus loaded", "corpus", name, "documents", len(docs), "passages", e.PassageCount(),
+		"embedded", st.Embedded, "reused", st.Reused)
+	return e, st, nil
+}
+
+// models are the embedding and, optionally, the language model in use.
+type models struct {
+	embedder  rag.Embedder
+	generator rag.Generator
+	rewriter  rag.Rewriter
+}
+
+// newModels picks the offline hashing embedding unless a server is configured.
+func newModels(cfg config.Config, folder *corpus.Folder, log *slog.Logger) (models, error) {
+	return models{embedder: rag.NewHashEmbedder(folder, rag.DefaultHashDim)}, nil
+}
+
+func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	q := strings.TrimSpace(corpus.Normalize(strings.Join(args, " ")))
+	if q == "" {
+		return usageError{"请在 ask 后面写上问题，例如：gonghui-qa ask \"孩子考上大学，工会有助学金吗？\""}
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	a, err := e.Answer(ctx, "", q)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.String())
+	return nil
+}
+
+func chat(ctx context.Context, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "您好！我是工会问答助手，请输入问题（Ctrl-D 结束）。")
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(corpus.Normalize(line)) == "" {
+			continue
+		}
+		a, err := e.Answer(ctx, "chat", line)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n\n", a.String())
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read standard input: %w", err)
+	}
+	return nil
+}
+
+func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	e, st, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	for _, p := range st.Added {
+		fmt.Fprintf(stdout, "added     %s\n", p)
+	}
+	for _, p := range st.Changed {
+		fmt.Fprintf(stdout, "changed   %s\n", p)
+	}
+	for _, p := range st.Removed {
+		fmt.Fprintf(stdout, "removed   %s\n", p)
+	}
+	fmt.Fprintf(stdout, "%d documents, %d passages (%d embedded, %d reused) in %s\n",
+		len(e.Documents()), e.PassageCount(), st.Embedded, st.Reused, filepath.Join(cfg.DataDir, "index.gob"))
+	return nil
+}
+
+func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	questions := fl.String("questions", "", "question set (JSONL)")
+	k := fl.Int("k", 5, "passages retrieved for recall@k")
+	asJSON := fl.Bool("json", false, "print one JSON object as the last line")
+	mode := fl.String("mode", string(rag.ModeFused), "retrieval: fused, lexical or dense")
+	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
+	if err := fl.Parse(args); err != nil || *questions == "" || *k <= 0 {
+		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]"}
+	}
+	switch rag.Mode(*mode) {
+	case rag.ModeFused, rag.ModeLexical, rag.ModeDense:
+	default:
+		return usageError{fmt.Sprintf("eval: unknown -mode %q (want fused, lexical or dense)", *mode)}
+	}
+	cases, err := eval.Load(*questions)
+	if err != nil {
+		return err
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	e = e.WithOptions(func(o *rag.Options) { o.Mode = rag.Mode(*mode); o.TopK = max(*k, 5) })
+	if *sweep {
+		confs, err := eval.Confidences(ctx, e, cases)
+		if err != nil {
+			return err
+		}
+		eval.WriteSweep(stdout, confs)
+		return nil
+	}
+	rep, err := eval.Run(ctx, e, cases, *k)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(b))
+		return nil
+	}
+	rep.WriteTable(stdout)
+	return nil
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	return errors.New("serve: not wired yet")
+}

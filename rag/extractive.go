@@ -1,0 +1,131 @@
+package rag
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gonghui/qa/corpus"
+)
+
+// extract composes the extractive answer: the sentence of the best passage
+// that holds most of the question, and a second one from another retrieved
+// passage when it is about as good — each followed by its marker. The fact
+// comes first; nothing is written that is not in a cited passage.
+func (e *Engine) extract(r Retrieval) (string, []Citation) {
+	ix := e.index.Load()
+	weights := map[string]float64{}
+	for _, t := range r.Query.Terms {
+		weights[t] = ix.lex.idf(t)
+	}
+	for _, t := range r.Query.Expanded {
+		if _, ok := weights[t]; !ok {
+			weights[t] = 0.7 * ix.lex.idf(t)
+		}
+	}
+	type pick struct {
+		hit   Hit
+		sent  string
+		score float64
+	}
+	var picks []pick
+	for i, h := range r.Hits {
+		if i >= 3 || h.Coverage < e.opt.MinCoverage {
+			continue
+		}
+		best, bestScore := "", -1.0
+		for _, s := range corpus.SplitSentences(h.Passage.Text) {
+			sc := sentenceScore(e.opt.Analyzer.Fold(s), weights)
+			if sc > bestScore {
+				best, bestScore = s, sc
+			}
+		}
+		if best != "" {
+			picks = append(picks, pick{h, best, bestScore})
+		}
+	}
+	if len(picks) == 0 { // cannot happen for an answerable retrieval; be safe
+		h := r.Hits[0]
+		picks = append(picks, pick{hit: h, sent: h.Passage.Text})
+	}
+	first := picks[0]
+	var b strings.Builder
+	var cits []Citation
+	add := func(p pick) {
+		c := p.hit.Citation
+		c.N = len(cits) + 1
+		cits = append(cits, c)
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		if lead := strings.TrimRight(p.hit.Passage.Lead, "。；;"); lead != "" && !strings.Contains(p.sent, lead) {
+			b.WriteString(lead + "：")
+		}
+		fmt.Fprintf(&b, "%s[%d]", p.sent, c.N)
+	}
+	add(first)
+	for _, p := range picks[1:] {
+		if p.score >= 0.8*first.score && p.hit.Passage.ID != first.hit.Passage.ID && p.sent != first.sent {
+			add(p)
+			break
+		}
+	}
+	return b.String(), cits
+}
+
+// sentenceScore sums the weights of the question's terms found in a folded
+// sentence.
+func sentenceScore(folded string, weights map[string]float64) float64 {
+	seen := map[string]bool{}
+	var s float64
+	for _, t := range Terms(folded) {
+		if w, ok := weights[t]; ok && !seen[t] {
+			seen[t] = true
+			s += w
+		}
+	}
+	return s
+}
+
+// Sources renders the citations as a source list a member can check: the
+// document, its paper, date and page, and the passage's place.
+func (a Answer) Sources() string {
+	if len(a.Citations) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("来源：")
+	for _, c := range a.Citations {
+		fmt.Fprintf(&b, "\n[%d] %s", c.N, c.Reference())
+	}
+	return b.String()
+}
+
+// Reference describes where the cited passage stands, in one line.
+func (c Citation) Reference() string {
+	parts := []string{"《" + c.DocTitle + "》"}
+	var pub []string
+	for _, s := range []string{c.Source, c.Date, c.Page} {
+		if s != "" {
+			pub = append(pub, s)
+		}
+	}
+	if len(pub) > 0 {
+		parts = append(parts, strings.Join(pub, " "))
+	}
+	where := c.Place
+	if c.Heading != "" {
+		where = "“" + c.Heading + "” " + where
+	}
+	if where != "" {
+		parts = append(parts, where)
+	}
+	return strings.Join(parts, "，")
+}
+
+// String is the whole answer as plain text: the answer, then its sources.
+func (a Answer) String() string {
+	if s := a.Sources(); s != "" {
+		return a.Text + "\n\n" + s
+	}
+	return a.Text
+}
