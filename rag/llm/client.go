@@ -1,0 +1,75 @@
+package llm
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	openai "github.com/sashabaranov/go-openai"
+)
+
+// Client talks to one OpenAI-compatible server. It satisfies rag.Generator,
+// rag.Rewriter and rag.Embedder, and is safe for concurrent use: calls do not
+// wait for one another, so one slow answer holds up no other chat.
+type Client struct {
+	cfg  Config
+	api  *openai.Client
+	log  *slog.Logger
+	red  redactor
+	dims atomic.Int64 // embedding dimension seen first, 0 before any
+}
+
+// New returns a client for cfg. It makes no call: a server that is down shows
+// up as errors from the calls. logger may be nil; it receives a warning for
+// each retried call, never the key.
+func New(cfg Config, logger *slog.Logger) *Client {
+	cfg = cfg.withDefaults()
+	oc := openai.DefaultConfig(cfg.APIKey)
+	if cfg.BaseURL != "" {
+		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	}
+	if cfg.HTTPClient != nil {
+		oc.HTTPClient = cfg.HTTPClient
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		cfg: cfg,
+		api: openai.NewClientWithConfig(oc),
+		log: logger.With(slog.String("component", "llm")),
+		red: redactor{secret: cfg.APIKey},
+	}
+}
+
+// Config returns the client's configuration, defaults filled in.
+func (c *Client) Config() Config { return c.cfg }
+
+// call runs attempt with ctx, and once more after the back-off when it fails
+// with 429 or 5xx and ctx has time left. The error is always an *Error.
+func (c *Client) call(ctx context.Context, op string, attempt func(context.Context) error) error {
+	for try := 1; ; try++ {
+		start := time.Now()
+		err := attempt(ctx)
+		if err == nil {
+			return nil
+		}
+		e := c.red.newError(op, err, ctx.Err())
+		if try >= 2 || !e.Retryable() {
+			return e
+		}
+		c.log.LogAttrs(ctx, slog.LevelWarn, "llm call failed, retrying once",
+			slog.String("op", op), slog.Int("status", e.StatusCode),
+			slog.Duration("took", time.Since(start)), slog.Duration("backoff", c.cfg.RetryBackoff),
+			slog.String("error", e.Error()))
+		t := time.NewTimer(c.cfg.RetryBackoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return c.red.newError(op, ctx.Err(), ctx.Err())
+		case <-t.C:
+		}
+	}
+}

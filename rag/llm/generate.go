@@ -1,0 +1,302 @@
+package llm
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/gonghui/qa/rag"
+)
+
+// answerPrompt is the system prompt for answers. It is in Chinese, the
+// language of the answer, which the models that unions run follow best.
+const answerPrompt = `你是工会的问答助手，只根据用户给出的编号资料回答会员的问题。
+规则：
+1. 只用资料里的内容回答，不用资料以外的知识，不推测，不自己计算新的数字。
+2. 用简体中文，简短（一般不超过三句话），先说事实和结论。
+3. 每句话末尾用方括号编号标出依据的资料，例如[1]或[1][2]；只能用给出的编号。
+4. 数字、金额、比例、日期照资料原样写。
+5. 资料没有回答这个问题时，直接说“资料中没有提到”，不要编造。`
+
+// rewritePrompt is the system prompt for rewriting a follow-up question.
+const rewritePrompt = `把会员的追问改写成一个不依赖上文、意思完整的问题，用简体中文。
+只输出改写后的问题本身，不要回答，不要解释，不要加引号。
+如果追问已经意思完整，就原样输出。`
+
+// Limits on what goes into a prompt, in runes.
+const (
+	maxPassageRunes = 1500
+	maxHistoryRunes = 300
+	historyTurns    = 3
+)
+
+// Generate answers question from passages (passages[i] is marker [i+1]) and
+// returns the answer with [n] markers, reasoning removed and markers
+// normalised by rag.CleanAnswer. The answer is not yet checked: pass it to
+// rag.CheckGrounded. A 429 or 5xx is retried once; a timeout, an error status,
+// a malformed, empty or cut-off response is an *Error.
+func (c *Client) Generate(ctx context.Context, question string, passages []rag.Citation) (string, error) {
+	const op = "chat"
+	if err := c.needChat(op); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var resp openai.ChatCompletionResponse
+	err := c.call(ctx, op, func(ctx context.Context) (err error) {
+		resp, err = c.api.CreateChatCompletion(ctx, c.chatRequest(answerMessages(question, passages)))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return finalText(op, resp)
+}
+
+// GenerateStream is Generate with the answer streamed, for a draft that a
+// member watches grow. onText, when not nil, is called with the whole visible
+// text so far (reasoning hidden) each time it grows; it runs on the calling
+// goroutine, so it must return quickly (throttle message edits elsewhere).
+// What onText saw is an unchecked draft: only the returned text, once
+// rag.CheckGrounded accepts it, may stay. Opening the stream is retried once
+// on 429 or 5xx; a failure after text has arrived is not retried.
+func (c *Client) GenerateStream(ctx context.Context, question string, passages []rag.Citation, onText func(string)) (string, error) {
+	const op = "chat stream"
+	if err := c.needChat(op); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req := c.chatRequest(answerMessages(question, passages))
+	var stream *openai.ChatCompletionStream
+	err := c.call(ctx, op, func(ctx context.Context) (err error) {
+		stream, err = c.api.CreateChatCompletionStream(ctx, req)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	defer stream.Close()
+
+	var (
+		raw    strings.Builder
+		shown  string
+		finish openai.FinishReason
+		chunks int
+	)
+	for {
+		chunk, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", c.red.newError(op, err, ctx.Err())
+		}
+		chunks++
+		if len(chunk.Choices) == 0 {
+			continue // e.g. the usage chunk at the end
+		}
+		ch := chunk.Choices[0]
+		if ch.FinishReason != "" {
+			finish = ch.FinishReason
+		}
+		if ch.Delta.Content == "" {
+			continue
+		}
+		raw.WriteString(ch.Delta.Content)
+		if onText != nil {
+			if draft := visibleDraft(raw.String()); draft != shown && draft != "" {
+				shown = draft
+				onText(draft)
+			}
+		}
+	}
+	if chunks == 0 {
+		return "", newKind(op, ErrEmpty, "the stream ended without data")
+	}
+	return checkText(op, raw.String(), finish)
+}
+
+// Rewrite turns a follow-up question into a standalone one using the last
+// turns of history (oldest first). With no history the question is returned
+// as it is, without a call.
+func (c *Client) Rewrite(ctx context.Context, history []rag.Turn, question string) (string, error) {
+	const op = "rewrite"
+	if len(history) == 0 || strings.TrimSpace(question) == "" {
+		return question, nil
+	}
+	if err := c.needChat(op); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	var resp openai.ChatCompletionResponse
+	err := c.call(ctx, op, func(ctx context.Context) (err error) {
+		resp, err = c.api.CreateChatCompletion(ctx, c.chatRequest(rewriteMessages(history, question)))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	text, err := finalText(op, resp)
+	if err != nil {
+		return "", err
+	}
+	out := cleanRewrite(text)
+	if out == "" {
+		return "", newKind(op, ErrEmpty, "no question in the response")
+	}
+	if utf8.RuneCountInString(out) > 4*utf8.RuneCountInString(question)+200 {
+		return "", newKind(op, ErrMalformed, "the rewritten question is %d runes long", utf8.RuneCountInString(out))
+	}
+	return out, nil
+}
+
+func (c *Client) needChat(op string) error {
+	if c.cfg.ChatModel == "" {
+		return newKind(op, ErrMalformed, "no chat model configured")
+	}
+	return nil
+}
+
+// chatRequest is a request for the chat model with the configured sampling.
+// Reasoning models of OpenAI accept only the default temperature, which
+// go-openai checks before sending: for those none is sent.
+func (c *Client) chatRequest(msgs []openai.ChatCompletionMessage) openai.ChatCompletionRequest {
+	req := openai.ChatCompletionRequest{
+		Model:       c.cfg.ChatModel,
+		Messages:    msgs,
+		Temperature: c.cfg.Temperature,
+		MaxTokens:   c.cfg.MaxTokens,
+	}
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
+		if strings.HasPrefix(c.cfg.ChatModel, p) {
+			req.Temperature = 0
+			req.MaxTokens = 0
+			req.MaxCompletionTokens = c.cfg.MaxTokens
+		}
+	}
+	return req
+}
+
+func answerMessages(question string, passages []rag.Citation) []openai.ChatCompletionMessage {
+	var b strings.Builder
+	b.WriteString("资料：\n")
+	for i, p := range passages {
+		b.WriteString("\n[" + strconv.Itoa(i+1) + "]")
+		if p.DocTitle != "" {
+			b.WriteString(" 《" + p.DocTitle + "》")
+		}
+		if meta := strings.TrimSpace(strings.Join([]string{p.Source, p.Date}, " ")); meta != "" {
+			b.WriteString("（" + meta + "）")
+		}
+		if p.Heading != "" {
+			b.WriteString(" " + p.Heading)
+		}
+		b.WriteString("\n" + truncateRunes(strings.TrimSpace(p.Text), maxPassageRunes) + "\n")
+	}
+	if len(passages) == 0 {
+		b.WriteString("（没有资料）\n")
+	}
+	b.WriteString("\n问题：" + strings.TrimSpace(question))
+	return []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: answerPrompt},
+		{Role: openai.ChatMessageRoleUser, Content: b.String()},
+	}
+}
+
+func rewriteMessages(history []rag.Turn, question string) []openai.ChatCompletionMessage {
+	if len(history) > historyTurns {
+		history = history[len(history)-historyTurns:]
+	}
+	var b strings.Builder
+	b.WriteString("对话：\n")
+	for _, t := range history {
+		b.WriteString("问：" + truncateRunes(strings.TrimSpace(t.Question), maxHistoryRunes) + "\n")
+		b.WriteString("答：" + truncateRunes(strings.TrimSpace(rag.StripThink(t.Answer)), maxHistoryRunes) + "\n")
+	}
+	b.WriteString("\n追问：" + strings.TrimSpace(question))
+	return []openai.ChatCompletionMessage{
+		{Role: openai.ChatMessageRoleSystem, Content: rewritePrompt},
+		{Role: openai.ChatMessageRoleUser, Content: b.String()},
+	}
+}
+
+// finalText takes the answer out of a chat response and checks it.
+func finalText(op string, resp openai.ChatCompletionResponse) (string, error) {
+	if len(resp.Choices) == 0 {
+		return "", newKind(op, ErrMalformed, "no choices in the response")
+	}
+	ch := resp.Choices[0]
+	return checkText(op, ch.Message.Content, ch.FinishReason)
+}
+
+func checkText(op, raw string, finish openai.FinishReason) (string, error) {
+	text := rag.CleanAnswer(raw)
+	if finish == openai.FinishReasonLength {
+		return "", newKind(op, ErrTruncated, "finish_reason length after %d runes", utf8.RuneCountInString(raw))
+	}
+	if finish == openai.FinishReasonContentFilter {
+		return "", newKind(op, ErrEmpty, "withheld by the server's content filter")
+	}
+	if text == "" {
+		return "", newKind(op, ErrEmpty, "no text after removing reasoning")
+	}
+	return text, nil
+}
+
+// visibleDraft is what a member may see of a streamed answer so far: no
+// reasoning, and no half-written "<think" tag at the end.
+func visibleDraft(raw string) string {
+	text := rag.CleanAnswer(raw)
+	for _, tag := range []string{"<thinking>", "<think>"} {
+		for i := len(tag) - 1; i > 0; i-- {
+			if strings.HasSuffix(text, tag[:i]) {
+				return strings.TrimSpace(text[:len(text)-i])
+			}
+		}
+	}
+	return text
+}
+
+// cleanRewrite keeps the question from a model's rewrite: the first line of
+// text, without a label such as 改写后的问题： or quotes.
+func cleanRewrite(text string) string {
+	for _, line := range strings.Split(rag.StripThink(text), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		for _, label := range []string{"改写后的问题", "改写后", "独立问题", "问题", "追问"} {
+			if rest, ok := strings.CutPrefix(line, label); ok {
+				if r, ok := cutColon(rest); ok {
+					line = strings.TrimSpace(r)
+					break
+				}
+			}
+		}
+		return strings.Trim(line, "\"'“”‘’「」『』 ")
+	}
+	return ""
+}
+
+func cutColon(s string) (string, bool) {
+	for _, c := range []string{"：", ":"} {
+		if r, ok := strings.CutPrefix(strings.TrimSpace(s), c); ok {
+			return r, true
+		}
+	}
+	return s, false
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
