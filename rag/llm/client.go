@@ -8,6 +8,15 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/gonghui/qa/rag"
+)
+
+// The interfaces the engine consumes.
+var (
+	_ rag.Generator = (*Client)(nil)
+	_ rag.Rewriter  = (*Client)(nil)
+	_ rag.Embedder  = (*Client)(nil)
 )
 
 // Client talks to one OpenAI-compatible server. It satisfies rag.Generator,
