@@ -118,7 +118,7 @@ func classify(m *models.Message, me identity) (intent, string) {
 	if !addressed {
 		return intentIgnore, ""
 	}
-	q := strings.TrimSpace(removeRanges(units, cut))
+	q := strings.Join(strings.Fields(removeRanges(units, cut)), " ")
 	q = strings.TrimLeft(q, ",，:：、 ")
 	if q == "" {
 		return intentEmptyAsk, ""

@@ -274,9 +274,6 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 			return fmt.Errorf("bot: webhook listener: %w", err)
 		}
 	}
-	if opts.Ready != nil {
-		opts.Ready(store)
-	}
 	r.resume()
 
 	if webhook {
@@ -294,6 +291,9 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		wg.Go(func() { r.poll(ctx) })
 	}
 	wg.Go(func() { r.pruneDaily(ctx) })
+	if opts.Ready != nil {
+		opts.Ready(store)
+	}
 
 	<-ctx.Done()
 	log.Info("stopping: finishing answers in flight", "drain", opts.DrainTimeout)

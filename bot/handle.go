@@ -167,6 +167,9 @@ func (r *runner) answer(ctx context.Context, id int64, m *models.Message, q stri
 
 	rec := &QuestionRecord{UpdateID: id, Time: start.UTC(), ChatType: chatType, Question: q}
 	outcome := outcomeAnswered
+	if err != nil && r.hctx.Err() != nil {
+		return // shutting down: the update stays in the inbox and is answered after restart
+	}
 	if err != nil {
 		r.log.Error("cannot answer", "chat", m.Chat.ID, "err", err)
 		r.reply(ctx, m, esc(textFailed), nil)
@@ -199,6 +202,9 @@ func (r *runner) answer(ctx context.Context, id int64, m *models.Message, q stri
 			out.markup = answerButtons(id, len(ans.Citations))
 		}
 		if _, err := r.send.send(ctx, out); err != nil {
+			if r.hctx.Err() != nil && i == 0 {
+				return // shutting down before anything was sent: answer after restart
+			}
 			r.log.Error("answer not sent", "chat", m.Chat.ID, "reason", err)
 			rec.Failed = true
 			outcome = outcomeError
