@@ -130,7 +130,7 @@ var (
 )
 
 // CitedMarkers returns the distinct passage numbers cited by [n] markers in
-// text, in increasing order.
+// text, in order of first citation ("a[3]b[1][3]" gives 3, 1).
 func CitedMarkers(text string) []int {
 	var ns []int
 	for _, m := range guardMarkerRe.FindAllStringSubmatch(text, -1) {
@@ -139,7 +139,6 @@ func CitedMarkers(text string) []int {
 			ns = append(ns, n)
 		}
 	}
-	slices.Sort(ns)
 	return ns
 }
 

@@ -146,7 +146,7 @@ func TestCleanAnswer(t *testing.T) {
 }
 
 func TestCitedMarkers(t *testing.T) {
-	if got := CitedMarkers("a[3]b[1]c[3][2]"); !slices.Equal(got, []int{1, 2, 3}) {
+	if got := CitedMarkers("a[3]b[1]c[3][2]"); !slices.Equal(got, []int{3, 1, 2}) {
 		t.Errorf("CitedMarkers = %v", got)
 	}
 	if got := CitedMarkers("没有引用"); got != nil {
