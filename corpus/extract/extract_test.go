@@ -44,6 +44,7 @@ func TestExtract(t *testing.T) {
 			contains: []string{"## 助学金通知\n\n考上大学的职工子女，每人资助2000至5000元。"}},
 		{name: "chinese pdf tounicode", file: "zh2.pdf", data: identityToUnicodePDF(), format: "pdf",
 			contains: []string{"工会热线123"}},
+		{name: "pdf page tree cycle", file: "loop.pdf", data: cyclicPagesPDF(), format: "pdf", contains: []string{"Loop notice"}},
 		{name: "pdf renamed txt", file: "aid.txt", data: samplePDF(), format: "pdf"},
 		{name: "no extension sniffed", file: "upload", data: sampleDOCX(t), format: "docx"},
 	}
@@ -112,6 +113,8 @@ func TestExtractRefuses(t *testing.T) {
 		{"pdf encrypted aes256", "x.pdf", aes256PDF(), DefaultLimits(), ErrEncrypted},
 		{"pdf scanned", "scan.pdf", imageOnlyPDF(), DefaultLimits(), ErrNoTextLayer},
 		{"pdf text over limit", "x.pdf", pdf, Limits{MaxTextBytes: 20}, ErrTooLarge},
+		{"pdf open hex string", "x.pdf", openHexPDF(), DefaultLimits(), ErrNoTextLayer},
+		{"pdf flate bomb", "x.pdf", flateBombPDF(4 << 20), Limits{MaxUnzippedBytes: 1 << 20}, ErrZipBomb},
 		{"html empty body", "x.html", []byte("<html><body><script>x()</script></body></html>"), DefaultLimits(), ErrEmpty},
 	}
 	for _, tt := range tests {
@@ -188,6 +191,8 @@ func FuzzExtract(f *testing.F) {
 	f.Add("a.pdf", encryptedPDF())
 	f.Add("a.html", []byte(noisyHTML))
 	f.Add("a.txt", pngHeader)
+	f.Add("a.pdf", openHexPDF())
+	f.Add("a.pdf", cyclicPagesPDF())
 	f.Add("", []byte{})
 	lim := DefaultLimits()
 	lim.MaxUnzippedBytes = 8 << 20

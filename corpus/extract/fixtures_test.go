@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/zlib"
 	"crypto/md5"
 	"crypto/rc4"
 	"fmt"
@@ -290,3 +291,40 @@ const noisyHTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>助�
 <p style="display:none">隐藏文字</p>
 <p>发布日期：2020.7.2</p></div>
 <footer>版权所有 © 甘肃工人报 <!--enpproperty--></footer></body></html>`
+
+// openHexPDF has a content stream that ends inside a hex string, which
+// sends the library's lexer into an endless loop unless it is caught.
+func openHexPDF() []byte {
+	return pdfWithContent("BT /F1 12 Tf 72 720 Td (Union) Tj <4142", helvetica)
+}
+
+// flateBombPDF has a content stream that inflates to n bytes.
+func flateBombPDF(n int) []byte {
+	var comp bytes.Buffer
+	zw := zlib.NewWriter(&comp)
+	line := []byte("BT /F1 12 Tf 72 720 Td (x) Tj ET\n")
+	for w := 0; w < n; w += len(line) {
+		zw.Write(line)
+	}
+	zw.Close()
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", comp.Len(), comp.Bytes()),
+		helvetica,
+	}
+	return buildPDF(objs, "")
+}
+
+// cyclicPagesPDF has a page tree whose Pages node lists itself as a kid.
+func cyclicPagesPDF() []byte {
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [2 0 R 3 0 R 2 0 R] /Count 3 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		pdfStream("", "BT /F1 12 Tf 72 720 Td (Loop notice) Tj ET"),
+		helvetica,
+	}
+	return buildPDF(objs, "")
+}

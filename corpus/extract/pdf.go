@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -45,7 +46,10 @@ func extractPDF(data []byte, lim Limits) (Result, error) {
 	if len(pages) == 0 {
 		return Result{}, fmt.Errorf("%w: no pages", ErrCorrupt)
 	}
-	ex := &pdfExtractor{budget: lim.MaxTextBytes}
+	ex := &pdfExtractor{budget: lim.MaxTextBytes, inflate: lim.MaxUnzippedBytes}
+	if ex.inflate <= 0 || ex.inflate > maxPDFInflate {
+		ex.inflate = maxPDFInflate
+	}
 	var all [][]pdfLine
 	for _, p := range pages {
 		lines, err := ex.pageLines(p)
@@ -156,6 +160,114 @@ type pdfLine struct {
 type pdfExtractor struct {
 	budget int64 // max bytes of shown text; <= 0: unlimited
 	shown  int64
+	// inflate is what may still be decompressed from content streams and
+	// CMaps (checked before the library reads them).
+	inflate int64
+	err     error // a limit error that ends extraction
+}
+
+// maxPDFInflate caps decompressed stream bytes when no limit is given.
+const maxPDFInflate = 256 << 20
+
+// errSkipStream marks a stream that is unreadable or would hang the
+// library's lexer; it is skipped.
+var errSkipStream = errors.New("pdf stream skipped")
+
+// checkStream decompresses strm (a stream or an array of streams) within the
+// inflate budget and scans it for what hangs the library's lexer: a hex
+// string left open at the end of the data. It returns errSkipStream for a
+// stream that must not be interpreted and an ErrZipBomb error when the
+// budget is exhausted.
+func (ex *pdfExtractor) checkStream(strm pdf.Value) error {
+	var parts []pdf.Value
+	switch strm.Kind() {
+	case pdf.Stream:
+		parts = []pdf.Value{strm}
+	case pdf.Array:
+		for i := 0; i < strm.Len() && i < 10000; i++ {
+			parts = append(parts, strm.Index(i))
+		}
+	default:
+		return errSkipStream
+	}
+	var sc hexScanner
+	for _, p := range parts {
+		if p.Kind() != pdf.Stream {
+			return errSkipStream
+		}
+		data, err := ex.readStream(p)
+		if err != nil {
+			return err
+		}
+		sc.scan(data)
+	}
+	if sc.inHex {
+		return errSkipStream
+	}
+	return nil
+}
+
+func (ex *pdfExtractor) readStream(p pdf.Value) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = errSkipStream
+		}
+	}()
+	rc := p.Reader()
+	defer rc.Close()
+	data, err = io.ReadAll(io.LimitReader(rc, ex.inflate+1))
+	if int64(len(data)) > ex.inflate {
+		return nil, fmt.Errorf("%w: PDF streams unpack beyond the limit", ErrZipBomb)
+	}
+	ex.inflate -= int64(len(data))
+	if err != nil {
+		return nil, errSkipStream
+	}
+	return data, nil
+}
+
+// hexScanner follows just enough PostScript syntax to know whether a hex
+// string is open: comments, literal strings with escapes, "<<" and "<…>".
+type hexScanner struct {
+	inHex, inComment, escape bool
+	lit                      int // literal string depth
+	lt                       bool
+}
+
+func (s *hexScanner) scan(data []byte) {
+	for _, c := range data {
+		switch {
+		case s.inComment:
+			s.inComment = c != '\r' && c != '\n'
+		case s.lit > 0:
+			switch {
+			case s.escape:
+				s.escape = false
+			case c == '\\':
+				s.escape = true
+			case c == '(':
+				s.lit++
+			case c == ')':
+				s.lit--
+			}
+		case s.inHex:
+			s.inHex = c != '>'
+		case s.lt:
+			s.lt = false
+			if c != '<' {
+				s.inHex = c != '>'
+			}
+		default:
+			switch c {
+			case '%':
+				s.inComment = true
+			case '(':
+				s.lit = 1
+			case '<':
+				s.lt = true
+			}
+		}
+	}
 }
 
 // mat is an affine matrix [a b c d e f].
@@ -194,6 +306,10 @@ func (ex *pdfExtractor) pageLines(page pdf.Value) (lines []pdfLine, err error) {
 	var items []pdfItem
 	defer func() {
 		if r := recover(); r != nil {
+			if ex.err != nil {
+				lines, err = nil, ex.err
+				return
+			}
 			if r == errPDFBudget {
 				err = fmt.Errorf("%w: more than %d bytes of text", ErrTooLarge, ex.budget)
 				return
@@ -203,12 +319,18 @@ func (ex *pdfExtractor) pageLines(page pdf.Value) (lines []pdfLine, err error) {
 		}
 	}()
 	ex.run(page.Key("Contents"), inherited(page, "Resources"), identity, 0, &items)
-	return groupLines(items), nil
+	return groupLines(items), ex.err
 }
 
 // run interprets one content stream (a page's or a form XObject's).
 func (ex *pdfExtractor) run(strm, res pdf.Value, ctm mat, depth int, items *[]pdfItem) {
-	if strm.IsNull() {
+	if strm.IsNull() || ex.err != nil {
+		return
+	}
+	if err := ex.checkStream(strm); err != nil {
+		if !errors.Is(err, errSkipStream) {
+			ex.err = err
+		}
 		return
 	}
 	fonts := map[string]*pdfFont{}
@@ -267,7 +389,7 @@ func (ex *pdfExtractor) run(strm, res pdf.Value, ctm mat, depth int, items *[]pd
 				name := args[len(args)-2].Name()
 				f, ok := fonts[name]
 				if !ok {
-					f = newPDFFont(res.Key("Font").Key(name))
+					f = ex.newFont(res.Key("Font").Key(name))
 					fonts[name] = f
 				}
 				g.font = f
@@ -366,7 +488,7 @@ type pdfFont struct {
 	cid     bool   // two-byte codes (Type0)
 }
 
-func newPDFFont(v pdf.Value) *pdfFont {
+func (ex *pdfExtractor) newFont(v pdf.Value) *pdfFont {
 	f := &pdfFont{}
 	if v.IsNull() {
 		return f
@@ -382,6 +504,16 @@ func newPDFFont(v pdf.Value) *pdfFont {
 		f.special = "gb"
 	}
 	if f.special == "" {
+		// The library interprets ToUnicode CMaps with the same lexer.
+		if tu := v.Key("ToUnicode"); !tu.IsNull() {
+			if err := ex.checkStream(tu); err != nil {
+				if !errors.Is(err, errSkipStream) {
+					ex.err = err
+					panic(err)
+				}
+				return f
+			}
+		}
 		f.enc = lib.Encoder()
 	}
 	return f
@@ -507,13 +639,13 @@ func layoutPDF(pages [][]pdfLine) (string, string) {
 	var para strings.Builder
 	var paraHeading bool
 	var lastHeading pdfLine
-	page := 0
+	paraPage := 0 // the page where the current paragraph starts
 	flush := func() {
 		if para.Len() == 0 {
 			return
 		}
 		if paraHeading {
-			if title == "" && page == 0 {
+			if title == "" && paraPage == 0 {
 				title = para.String()
 			}
 			out.WriteString("## ")
@@ -523,7 +655,6 @@ func layoutPDF(pages [][]pdfLine) (string, string) {
 		para.Reset()
 	}
 	for pi, lines := range pages {
-		page = pi
 		left, right := math.Inf(1), math.Inf(-1)
 		for _, l := range lines {
 			if !isHeading(l) {
@@ -541,7 +672,7 @@ func layoutPDF(pages [][]pdfLine) (string, string) {
 					para.WriteString(l.text)
 				} else {
 					flush()
-					paraHeading = true
+					paraHeading, paraPage = true, pi
 					para.WriteString(l.text)
 				}
 				lastHeading = l
@@ -564,7 +695,7 @@ func layoutPDF(pages [][]pdfLine) (string, string) {
 			}
 			if newPara {
 				flush()
-				paraHeading = false
+				paraHeading, paraPage = false, pi
 			} else if needsSpace(para.String(), l.text) {
 				para.WriteByte(' ')
 			}
