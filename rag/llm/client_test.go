@@ -68,6 +68,17 @@ func newFixture(t *testing.T, edit func(*llm.Config)) *fixture {
 	return f
 }
 
+// shortTimeoutIf gives the client a short deadline for the cases that test
+// one, and leaves the generous default otherwise, so that a loaded machine
+// cannot turn another failure into a timeout.
+func shortTimeoutIf(kind error) func(*llm.Config) {
+	return func(c *llm.Config) {
+		if kind == context.DeadlineExceeded {
+			c.Timeout = 100 * time.Millisecond
+		}
+	}
+}
+
 // noKey fails the test when err's text contains the key.
 func noKey(t *testing.T, err error) {
 	t.Helper()
@@ -189,7 +200,7 @@ func TestGenerateFailures(t *testing.T) {
 	for _, tt := range tests {
 		for _, stream := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s stream=%v", tt.name, stream), func(t *testing.T) {
-				f := newFixture(t, func(c *llm.Config) { c.Timeout = 100 * time.Millisecond })
+				f := newFixture(t, shortTimeoutIf(tt.kind))
 				f.srv.QueueChat(tt.replies...)
 				var (
 					got string
@@ -403,7 +414,7 @@ func TestEmbedRejectsBadResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, func(c *llm.Config) { c.Timeout = 100 * time.Millisecond })
+			f := newFixture(t, shortTimeoutIf(tt.kind))
 			f.srv.QueueEmbeddings(tt.reply, tt.reply)
 			_, err := f.client.Embed(context.Background(), []string{"甲", "乙"})
 			noKey(t, err)

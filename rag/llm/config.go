@@ -22,7 +22,7 @@ import (
 // Defaults for the zero fields of a Config.
 const (
 	DefaultTimeout      = 20 * time.Second
-	DefaultBatchSize    = 64
+	DefaultBatchSize    = 10
 	DefaultTemperature  = 0.1
 	DefaultMaxTokens    = 1024
 	DefaultRetryBackoff = 500 * time.Millisecond
@@ -43,7 +43,8 @@ type Config struct {
 	// Timeout bounds one call, its retry included (default 20 s). For
 	// embeddings it bounds each batch.
 	Timeout time.Duration
-	// BatchSize is how many texts go into one embeddings request (default 64).
+	// BatchSize is how many texts go into one embeddings request (default 10,
+	// which every server known here accepts; some hosted ones refuse more).
 	BatchSize int
 	// Temperature for answers (default 0.1; go-openai drops an exact 0).
 	Temperature float32
