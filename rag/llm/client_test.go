@@ -544,3 +544,17 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestGenerateStreamStallsMidway(t *testing.T) {
+	f := newFixture(t, shortTimeoutIf(context.DeadlineExceeded))
+	f.srv.QueueChat(openaitest.Reply{Content: "金秋助学的救助金额为2000至5000元不等[1]。", ChunkDelay: time.Minute})
+	var drafts []string
+	_, err := f.client.GenerateStream(context.Background(), question, passages, func(s string) { drafts = append(drafts, s) })
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("GenerateStream on a stalled stream = %v, want a timeout", err)
+	}
+	noKey(t, err)
+	if n := len(f.srv.Requests()); n != 1 {
+		t.Errorf("%d requests: a stream that has started is not retried", n)
+	}
+}
