@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	textunicode "golang.org/x/text/encoding/unicode"
@@ -25,6 +26,9 @@ func TestExtract(t *testing.T) {
 	}{
 		{name: "gb18030 markdown", file: "通知.md", data: gbText, format: "md", title: "疗休养报名通知", date: "2024-05-06",
 			contains: []string{"# 疗休养报名通知\n\n2024年05月06日\n\n今年疗休养名额为50人。"}},
+		{name: "gbk txt", file: "热线.txt", data: encode(t, simplifiedchinese.GBK, "职工服务热线调整\r\n自2024年3月1日起，热线改为12351。\r\n"), format: "txt",
+			title: "职工服务热线调整", date: "2024-03-01", contains: []string{"职工服务热线调整\n自2024年3月1日起，热线改为12351。"}},
+		{name: "truncated html", file: "cut.html", data: []byte(noisyHTML[:strings.Index(noisyHTML, "申请方式")+4]), format: "html", contains: []string{"每人资助2000至5000元"}},
 		{name: "utf16 txt", file: "hotline.TXT", data: u16, format: "txt", title: "帮扶热线变更",
 			contains: []string{"新热线：12351。"}},
 		{name: "docx", file: "助学.docx", data: sampleDOCX(t), format: "docx", title: "关于开展2024年金秋助学活动的通知", date: "2024-06-20",
@@ -196,8 +200,12 @@ func FuzzExtract(f *testing.F) {
 	f.Add("", []byte{})
 	lim := DefaultLimits()
 	lim.MaxUnzippedBytes = 8 << 20
+	lim.Timeout = 10 * time.Second
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		res, err := Extract(name, data, lim)
+		if err != nil && strings.Contains(err.Error(), "parsing took longer") {
+			t.Fatalf("hang: %v", err)
+		}
 		if err != nil {
 			if !errorsIsAny(err, ErrTooLarge, ErrEmpty, ErrBinary, ErrUnknownFormat, ErrEncrypted, ErrNoTextLayer, ErrCorrupt, ErrZipBomb) {
 				t.Fatalf("untyped error: %v", err)

@@ -103,6 +103,13 @@ func repairPDFFrame(data []byte) ([]byte, error) {
 // fan-outs cannot hang the walk.
 func collectPages(root pdf.Value) []pdf.Value {
 	var pages []pdf.Value
+	seen := map[string]bool{} // identical page dictionaries render identically
+	addPage := func(v pdf.Value) {
+		if k := v.String(); !seen[k] {
+			seen[k] = true
+			pages = append(pages, v)
+		}
+	}
 	nodes := 0
 	var walk func(v pdf.Value, depth int)
 	walk = func(v pdf.Value, depth int) {
@@ -110,14 +117,23 @@ func collectPages(root pdf.Value) []pdf.Value {
 		if nodes > maxPDFNodes || depth > maxParentDepth || len(pages) >= maxPDFPages {
 			return
 		}
-		switch v.Key("Type").Name() {
+		typ := v.Key("Type").Name()
+		if typ != "Page" {
+			// A Pages node seen before is a cycle (or a shared subtree).
+			k := "node:" + v.String()
+			if seen[k] {
+				return
+			}
+			seen[k] = true
+		}
+		switch typ {
 		case "Pages":
 			kids := v.Key("Kids")
 			for i := 0; i < kids.Len(); i++ {
 				walk(kids.Index(i), depth+1)
 			}
 		case "Page":
-			pages = append(pages, v)
+			addPage(v)
 		default:
 			if v.Key("Kids").Kind() == pdf.Array {
 				kids := v.Key("Kids")
@@ -125,7 +141,7 @@ func collectPages(root pdf.Value) []pdf.Value {
 					walk(kids.Index(i), depth+1)
 				}
 			} else if v.Key("Contents").Kind() != pdf.Null {
-				pages = append(pages, v)
+				addPage(v)
 			}
 		}
 	}
