@@ -252,6 +252,8 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	asJSON := fl.Bool("json", false, "print one JSON object as the last line")
 	mode := fl.String("mode", string(rag.ModeFused), "retrieval: fused, lexical or dense")
 	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
+	denseWeight := fl.Float64("dense-weight", 0, "weight of the dense ranking in the fusion (0: the default)")
+	minCoverage := fl.Float64("min-coverage", 0, "coverage threshold for answering (0: the default)")
 	if err := fl.Parse(args); err != nil || *questions == "" || *k <= 0 {
 		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]"}
 	}
@@ -268,9 +270,18 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
-	e = e.WithOptions(func(o *rag.Options) { o.Mode = rag.Mode(*mode); o.TopK = max(*k, 5) })
+	e = e.WithOptions(func(o *rag.Options) {
+		o.Mode = rag.Mode(*mode)
+		o.TopK = max(*k, 5)
+		if *denseWeight > 0 {
+			o.DenseWeight = *denseWeight
+		}
+		if *minCoverage > 0 {
+			o.MinCoverage = *minCoverage
+		}
+	})
 	if *sweep {
-		confs, err := eval.Confidences(ctx, e, cases)
+		confs, err := eval.Confidences(ctx, e.WithOptions(func(o *rag.Options) { o.MinCoverage = 1e-9 }), cases)
 		if err != nil {
 			return err
 		}

@@ -30,7 +30,7 @@ const (
 // DefaultMinCoverage is the share of a question's weighted terms that the best
 // passage must contain for the corpus to count as answering it. It was chosen
 // with `eval` over the shared sets and the project's own (see BENCHMARKS.md).
-const DefaultMinCoverage = 0.5
+const DefaultMinCoverage = 0.45
 
 // MaxQuestionRunes bounds what of a question is searched; members' messages
 // longer than this are cut (the start usually holds the question).
@@ -54,6 +54,9 @@ type Options struct {
 	TopK        int
 	MinCoverage float64
 	Mode        Mode
+	// DenseWeight is the dense ranking's weight in the fusion, the lexical
+	// ranking's being 1 (default DefaultDenseWeight).
+	DenseWeight float64
 	Logger      *slog.Logger
 	// Now is the clock, for conversation expiry; time.Now when nil.
 	Now func() time.Time
@@ -79,6 +82,9 @@ func NewEngine(opt Options) *Engine {
 	}
 	if opt.MinCoverage == 0 {
 		opt.MinCoverage = DefaultMinCoverage
+	}
+	if opt.DenseWeight == 0 {
+		opt.DenseWeight = DefaultDenseWeight
 	}
 	if opt.Mode == "" {
 		opt.Mode = ModeFused
@@ -172,7 +178,10 @@ type Hit struct {
 	Score    float64
 	// Coverage is the weighted share of the question's terms the passage has.
 	Coverage float64
-	idx      int32
+	// Answers is true when the passage covers enough of the question and
+	// states the kind of fact it asks for (a date, a phone number…).
+	Answers bool
+	idx     int32
 }
 
 // Retrieval is the result of a search.
@@ -186,7 +195,7 @@ type Retrieval struct {
 // Retrieve searches the current index for question.
 func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, error) {
 	ix := e.index.Load()
-	q := e.opt.Analyzer.Prepare(truncateRunes(question, MaxQuestionRunes))
+	q := e.opt.Analyzer.Prepare(truncateRunes(question, MaxQuestionRunes), ix.lex.known)
 	r := Retrieval{Query: q}
 	if len(q.Terms) == 0 && len(q.Expanded) == 0 {
 		return r, nil
@@ -218,20 +227,19 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 			return r, err
 		}
 	}
-	fused := fuse(lex, den)
+	fused := fuse([][]scored{lex, den}, []float64{1, e.opt.DenseWeight})
+	kinds := askedKinds(q.Raw)
 	for i, s := range fused {
 		if i == e.opt.TopK {
 			break
 		}
-		r.Hits = append(r.Hits, Hit{
+		h := Hit{
 			Passage: ix.passages[s.doc], Citation: ix.citation(s.doc, 0),
 			Score: float64(s.score), Coverage: ix.coverage(q, s.doc), idx: s.doc,
-		})
-	}
-	for i, h := range r.Hits {
-		if i < 3 && h.Coverage >= e.opt.MinCoverage {
-			r.Answerable = true
 		}
+		h.Answers = i < 3 && h.Coverage >= e.opt.MinCoverage && statesAll(e.opt.Analyzer.Fold(h.Passage.Text), kinds)
+		r.Answerable = r.Answerable || h.Answers
+		r.Hits = append(r.Hits, h)
 	}
 	return r, nil
 }
@@ -239,12 +247,16 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 // rrfK is the usual reciprocal-rank-fusion constant.
 const rrfK = 60
 
-// fuse merges rankings by reciprocal rank fusion.
-func fuse(rankings ...[]scored) []scored {
+// DefaultDenseWeight weighs the offline hashed embedding's ranking against
+// BM25's in the fusion; chosen with `eval -dense-weight` (see BENCHMARKS.md).
+const DefaultDenseWeight = 0.1
+
+// fuse merges rankings by weighted reciprocal rank fusion.
+func fuse(rankings [][]scored, weights []float64) []scored {
 	acc := map[int32]float32{}
-	for _, ranking := range rankings {
+	for i, ranking := range rankings {
 		for rank, s := range ranking {
-			acc[s.doc] += 1 / float32(rrfK+rank+1)
+			acc[s.doc] += float32(weights[i]) / float32(rrfK+rank+1)
 		}
 	}
 	out := make([]scored, 0, len(acc))
@@ -260,60 +272,71 @@ func fuse(rankings ...[]scored) []scored {
 	return out
 }
 
-// coverage is the IDF-weighted share of the question's terms found in
-// passage i (directly, or through a thesaurus word's report terms). A term
-// found nowhere in the corpus whose two characters are both covered by
-// matched neighbours is a seam between words (工会|有) and is not counted.
+// partialCredit is what a question character earns when a passage has the
+// character but none of the question's words around it.
+const partialCredit = 0.15
+
+// coverage is the share of the question's content characters that passage i
+// covers, each weighted by how rare the character is in the corpus (a
+// character found nowhere weighs most). A character is covered when a
+// passage holds a bigram it forms with a neighbour, its Latin or number token,
+// or a report term of a thesaurus word that spans it; holding the character
+// alone earns partial credit.
 func (ix *Index) coverage(q Query, i int32) float64 {
-	have := ix.lex.terms[i]
-	seen := map[string]bool{}
-	var terms []string
-	for _, t := range q.Terms {
-		if !seen[t] {
-			seen[t] = true
-			terms = append(terms, t)
-		}
-	}
-	if len(terms) == 0 {
+	if len(q.units) == 0 {
 		return 0
 	}
-	matched := make([]bool, len(terms))
-	covered := map[rune]bool{}
-	for k, t := range terms {
-		_, ok := have[t]
-		if !ok {
-			for _, rep := range q.Triggers[t] {
-				if containsAll(have, Terms(rep)) {
-					ok = true
-					break
-				}
-			}
-		}
-		if ok {
-			matched[k] = true
-			for _, r := range t {
-				covered[r] = true
+	p := ix.passages[i]
+	folded := ix.an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
+	have := map[string]struct{}{}
+	for _, t := range Terms(folded) {
+		have[t] = struct{}{}
+	}
+	synOK := make([]bool, len(q.synonyms))
+	for k, terms := range q.synonyms {
+		for _, t := range terms {
+			if containsAll(have, Terms(t)) {
+				synOK[k] = true
+				break
 			}
 		}
 	}
 	var got, total float64
-	for k, t := range terms {
-		w := ix.lex.idf(t)
-		if !matched[k] && len(ix.lex.postings[t]) == 0 && utf8.RuneCountInString(t) == 2 {
-			rs := []rune(t)
-			if covered[rs[0]] && covered[rs[1]] {
-				continue
-			}
+	for _, u := range q.units {
+		w := ix.lex.charIDF(u.r)
+		if u.token != "" {
+			w = ix.lex.idf(u.token)
 		}
 		total += w
-		if matched[k] {
-			got += w
+		credit := 0.0
+		switch {
+		case u.prev != "" && hasTerm(have, u.prev), u.next != "" && hasTerm(have, u.next), u.token != "" && hasTerm(have, u.token):
+			credit = 1
+		case anySyn(u.syn, synOK):
+			credit = 1
+		case u.token == "" && strings.ContainsRune(folded, u.r):
+			credit = partialCredit
 		}
+		got += credit * w
 	}
 	if total == 0 {
 		return 0
 	}
 	return got / total
+}
+
+func hasTerm(have map[string]struct{}, t string) bool {
+	_, ok := have[t]
+	return ok
+}
+
+func anySyn(syn []int, ok []bool) bool {
+	for _, k := range syn {
+		if ok[k] {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAll(have map[string]struct{}, terms []string) bool {

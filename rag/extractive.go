@@ -3,6 +3,8 @@ package rag
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gonghui/qa/corpus"
 )
@@ -22,25 +24,38 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 			weights[t] = 0.7 * ix.lex.idf(t)
 		}
 	}
+	quantity := asksQuantity(r.Query)
 	type pick struct {
 		hit   Hit
+		topic string
 		sent  string
 		score float64
 	}
 	var picks []pick
-	for i, h := range r.Hits {
-		if i >= 3 || h.Coverage < e.opt.MinCoverage {
+	for _, h := range r.Hits {
+		if !h.Answers {
 			continue
 		}
+		sents := corpus.SplitSentences(h.Passage.Text)
+		topic := strings.TrimRight(h.Passage.Lead, "。；;")
+		if len(sents) > 1 && isTopic(sents[0]) {
+			// A passage opening with a short topic sentence (开展“两节”送温暖活动。)
+			// answers with what follows it, introduced by the topic.
+			topic = strings.TrimRight(sents[0], "。；;")
+			sents = sents[1:]
+		}
 		best, bestScore := "", -1.0
-		for _, s := range corpus.SplitSentences(h.Passage.Text) {
+		for _, s := range sents {
 			sc := sentenceScore(e.opt.Analyzer.Fold(s), weights)
+			if quantity && hasDigit(s) {
+				sc *= 1.5
+			}
 			if sc > bestScore {
 				best, bestScore = s, sc
 			}
 		}
 		if best != "" {
-			picks = append(picks, pick{h, best, bestScore})
+			picks = append(picks, pick{h, topic, best, bestScore})
 		}
 	}
 	if len(picks) == 0 { // cannot happen for an answerable retrieval; be safe
@@ -57,8 +72,8 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 		if b.Len() > 0 {
 			b.WriteString("\n")
 		}
-		if lead := strings.TrimRight(p.hit.Passage.Lead, "。；;"); lead != "" && !strings.Contains(p.sent, lead) {
-			b.WriteString(lead + "：")
+		if p.topic != "" && !strings.Contains(p.sent, p.topic) {
+			b.WriteString(p.topic + "：")
 		}
 		fmt.Fprintf(&b, "%s[%d]", p.sent, c.N)
 	}
@@ -70,6 +85,28 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 		}
 	}
 	return b.String(), cits
+}
+
+// isTopic reports whether a sentence is a short topic line rather than a fact.
+func isTopic(s string) bool {
+	return utf8.RuneCountInString(s) <= 24 && !hasDigit(s)
+}
+
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}
+
+// quantityWords mark a question that asks for a number.
+var quantityWords = []string{"多少", "几", "数量", "比例", "多大", "多高", "多长", "多久", "率"}
+
+// asksQuantity reports whether the question asks how many or how much.
+func asksQuantity(q Query) bool {
+	for _, w := range quantityWords {
+		if strings.Contains(q.Raw, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // sentenceScore sums the weights of the question's terms found in a folded

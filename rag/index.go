@@ -24,6 +24,7 @@ type Index struct {
 	embedder string      // Embedder.Name() the vectors came from
 	col      *chromem.Collection
 	lex      *lexicalIndex
+	an       *Analyzer
 }
 
 // Stats says what happened in an index build, for `ingest` to print.
@@ -127,9 +128,11 @@ func (ix *Index) finish(ctx context.Context, an *Analyzer) error {
 	}
 	cdocs := make([]chromem.Document, len(ix.passages))
 	texts := make([][]string, len(ix.passages))
+	folded := make([]string, len(ix.passages))
 	for i, p := range ix.passages {
 		cdocs[i] = chromem.Document{ID: p.ID, Embedding: ix.vectors[i]}
-		texts[i] = Terms(an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p)))
+		folded[i] = an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
+		texts[i] = Terms(folded[i])
 	}
 	if len(cdocs) > 0 {
 		if err := col.AddDocuments(ctx, cdocs, runtime.NumCPU()); err != nil {
@@ -137,7 +140,8 @@ func (ix *Index) finish(ctx context.Context, an *Analyzer) error {
 		}
 	}
 	ix.col = col
-	ix.lex = newLexicalIndex(texts)
+	ix.lex = newLexicalIndex(texts, folded)
+	ix.an = an
 	return nil
 }
 

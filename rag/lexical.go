@@ -17,7 +17,7 @@ type lexicalIndex struct {
 	postings map[string][]posting
 	docLen   []float32
 	avgLen   float32
-	terms    []map[string]struct{} // per passage: its distinct terms, for coverage
+	charDF   map[rune]int32 // passages holding each character
 }
 
 type posting struct {
@@ -25,11 +25,20 @@ type posting struct {
 	tf  float32
 }
 
-func newLexicalIndex(texts [][]string) *lexicalIndex {
+func newLexicalIndex(texts [][]string, folded []string) *lexicalIndex {
 	ix := &lexicalIndex{
 		postings: map[string][]posting{},
 		docLen:   make([]float32, len(texts)),
-		terms:    make([]map[string]struct{}, len(texts)),
+		charDF:   map[rune]int32{},
+	}
+	seen := map[rune]int{}
+	for d, f := range folded {
+		for _, r := range f {
+			if seen[r] != d+1 {
+				seen[r] = d + 1
+				ix.charDF[r]++
+			}
+		}
 	}
 	var total float64
 	for d, terms := range texts {
@@ -37,12 +46,9 @@ func newLexicalIndex(texts [][]string) *lexicalIndex {
 		for _, t := range terms {
 			tf[t]++
 		}
-		set := make(map[string]struct{}, len(tf))
 		for t, n := range tf {
 			ix.postings[t] = append(ix.postings[t], posting{doc: int32(d), tf: n})
-			set[t] = struct{}{}
 		}
-		ix.terms[d] = set
 		ix.docLen[d] = float32(len(terms))
 		total += float64(len(terms))
 	}
@@ -57,6 +63,16 @@ func newLexicalIndex(texts [][]string) *lexicalIndex {
 func (ix *lexicalIndex) idf(term string) float64 {
 	n := float64(len(ix.docLen))
 	df := float64(len(ix.postings[term]))
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// known reports whether term occurs in any passage.
+func (ix *lexicalIndex) known(term string) bool { return len(ix.postings[term]) > 0 }
+
+// charIDF is idf for a single character.
+func (ix *lexicalIndex) charIDF(r rune) float64 {
+	n := float64(len(ix.docLen))
+	df := float64(ix.charDF[r])
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 

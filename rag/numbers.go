@@ -12,8 +12,8 @@ var cnUnits = map[rune]int64{'十': 10, '百': 100, '千': 1000, '万': 10000}
 // that a document would more likely write in digits (二十 → 20, 两千 → 2000,
 // 2千 → 2000), for the question to match either way. Lone digits such as the
 // 一 of 一线 are left alone: they are words, not counts.
-func numberForms(folded string) []string {
-	var out []string
+func numberForms(folded string) []numberForm {
+	var out []numberForm
 	rs := []rune(folded)
 	for i := 0; i < len(rs); {
 		j := i
@@ -39,7 +39,8 @@ func numberForms(folded string) []string {
 			if k > i && k < len(rs) {
 				if u, ok := cnUnits[rs[k]]; ok && u >= 1000 && u < 10000 {
 					if n, err := strconv.ParseInt(string(rs[i:k]), 10, 64); err == nil {
-						out = append(out, strconv.FormatInt(n*u, 10))
+						out = append(out, numberForm{strconv.FormatInt(n*u, 10), i, k + 1})
+						k++
 					}
 				}
 				i = k
@@ -50,12 +51,18 @@ func numberForms(folded string) []string {
 		}
 		if hasUnit || j-i >= 2 {
 			if v, ok := parseChinese(rs[i:j]); ok && v >= 10 {
-				out = append(out, strconv.FormatInt(v, 10))
+				out = append(out, numberForm{strconv.FormatInt(v, 10), i, j})
 			}
 		}
 		i = j
 	}
 	return out
+}
+
+// numberForm is the Arabic form of the number written at runes [start, end).
+type numberForm struct {
+	value      string
+	start, end int
 }
 
 // parseChinese reads a Chinese numeral such as 二十, 三百五十, 两千, 一二三.

@@ -14,7 +14,10 @@ type Confidence struct {
 	Coverage float64
 }
 
-// Confidences retrieves each case and records its best coverage.
+// Confidences retrieves each case and records its best coverage among the
+// top passages that answer it. Run it on an engine whose MinCoverage is near
+// zero, so that Answers reflects only whether a passage states the kind of
+// fact asked for.
 func Confidences(ctx context.Context, e Answerer, cases []Case) ([]Confidence, error) {
 	out := make([]Confidence, 0, len(cases))
 	for _, c := range cases {
@@ -24,7 +27,7 @@ func Confidences(ctx context.Context, e Answerer, cases []Case) ([]Confidence, e
 		}
 		best := 0.0
 		for i, h := range r.Hits {
-			if i < 3 && h.Coverage > best {
+			if i < 3 && h.Answers && h.Coverage > best {
 				best = h.Coverage
 			}
 		}
