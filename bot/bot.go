@@ -60,7 +60,8 @@ type Options struct {
 	// Corpus names the corpus for the start-up log line, e.g. its folder.
 	Corpus string
 
-	// Workers handle updates in parallel (default 8).
+	// Workers handle updates in parallel (default 16; answering is mostly
+	// waiting on the network, so more workers than cores pay off).
 	Workers int
 	// RateBurst questions per user may come at once (default 5), then one
 	// per RateEvery (default 10 s).
@@ -78,6 +79,9 @@ type Options struct {
 	RetryMax  time.Duration
 	// PollTimeout is the long-polling timeout (default 50 s).
 	PollTimeout time.Duration
+	// TypingDelay is how long an answer may take before the typing indicator
+	// is shown (default 300 ms; negative: always, at once).
+	TypingDelay time.Duration
 	// AnswerTimeout bounds one answer (default 60 s).
 	AnswerTimeout time.Duration
 	// DrainTimeout is how long in-flight answers may finish at shutdown
@@ -109,7 +113,7 @@ func (o *Options) setDefaults() {
 		o.ListenAddr = ":8080"
 	}
 	if o.Workers <= 0 {
-		o.Workers = 8
+		o.Workers = 16
 	}
 	if o.RateBurst <= 0 {
 		o.RateBurst = 5
@@ -134,6 +138,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.PollTimeout <= 0 {
 		o.PollTimeout = 50 * time.Second
+	}
+	if o.TypingDelay == 0 {
+		o.TypingDelay = 300 * time.Millisecond
 	}
 	if o.AnswerTimeout <= 0 {
 		o.AnswerTimeout = 60 * time.Second
@@ -205,7 +212,12 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	defer store.Close()
 
 	m := newMetrics()
-	httpClient := &http.Client{Timeout: 30 * time.Second}
+	// Workers call Telegram concurrently: keep a connection per worker alive
+	// (the default keeps 2 per host and reconnects for the rest).
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 2*opts.Workers + 4
+	transport.MaxIdleConns = 4*opts.Workers + 8
+	httpClient := &http.Client{Timeout: 30 * time.Second, Transport: transport}
 	client, err := tg.New(opts.Token,
 		tg.WithServerURL(opts.APIURL),
 		tg.WithSkipGetMe(),

@@ -106,7 +106,7 @@ func start(t *testing.T, srv *telegramtest.Server, dir string, a bot.Answerer, t
 	opts := bot.Options{
 		Token: token, APIURL: srv.URL(), DataDir: dir, Corpus: "test",
 		PollTimeout: 2 * time.Second, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
-		SendPerSecond: 10000, GroupPerMinute: 100000, DrainTimeout: 2 * time.Second,
+		SendPerSecond: 10000, GroupPerMinute: 100000, DrainTimeout: 2 * time.Second, TypingDelay: -1,
 		Logger: slog.New(slog.NewTextHandler(io.MultiWriter(logs, testWriter{t}), &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	if tweak != nil {

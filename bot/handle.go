@@ -216,15 +216,26 @@ func (r *runner) answer(ctx context.Context, id int64, m *models.Message, q stri
 	r.metrics.latency.WithLabelValues(outcome).Observe(time.Since(start).Seconds())
 }
 
-// keepTyping shows the typing indicator now and every 4 s until stopped;
-// stop waits for the first indicator so that it cannot arrive after the
-// answer.
+// keepTyping shows the typing indicator once the answer has taken longer
+// than TypingDelay (at once when it is negative), then every 4 s until
+// stopped. A quick answer needs no indicator and saves a call. stop waits for
+// an indicator in flight so that it cannot arrive after the answer.
 func (r *runner) keepTyping(ctx context.Context, chatID int64) (stop func()) {
 	quit := make(chan struct{})
-	first := make(chan struct{})
+	settled := make(chan struct{}) // the first indicator is sent, or never will be
 	go func() {
+		if d := r.opts.TypingDelay; d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-quit:
+				t.Stop()
+				close(settled)
+				return
+			case <-t.C:
+			}
+		}
 		r.send.typing(ctx, chatID)
-		close(first)
+		close(settled)
 		t := time.NewTicker(4 * time.Second)
 		defer t.Stop()
 		for {
@@ -240,7 +251,7 @@ func (r *runner) keepTyping(ctx context.Context, chatID int64) (stop func()) {
 	}()
 	return func() {
 		close(quit)
-		<-first
+		<-settled
 	}
 }
 

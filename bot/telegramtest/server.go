@@ -276,9 +276,16 @@ func (s *Server) Wait(timeout time.Duration, cond func() bool) bool {
 	}
 }
 
+// SentCount is the number of messages sent so far.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
 // WaitSent waits until at least n messages were sent and returns them all.
 func (s *Server) WaitSent(n int, timeout time.Duration) ([]Message, bool) {
-	ok := s.Wait(timeout, func() bool { return len(s.Sent()) >= n })
+	ok := s.Wait(timeout, func() bool { return s.SentCount() >= n })
 	return s.Sent(), ok
 }
 
