@@ -19,12 +19,15 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/eval"
+	"github.com/gonghui/qa/rag/llm"
 )
 
 func main() {
@@ -151,17 +154,32 @@ func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.
 	for _, s := range skipped {
 		log.Warn("document skipped", "corpus", name, "err", s)
 	}
-	e := rag.NewEngine(rag.Options{
-		Analyzer:  an,
-		Embedder:  models.embedder,
-		Generator: models.generator,
-		Rewriter:  models.rewriter,
-		IndexPath: filepath.Join(cfg.DataDir, "index.gob"),
-		Logger:    log,
-	})
-	st, err := e.Update(ctx, docs)
+	open := func(emb rag.Embedder) (*rag.Engine, rag.Stats, error) {
+		weight := 0.0 // the default, measured for the offline embedding
+		if _, offline := emb.(*rag.HashEmbedder); !offline {
+			weight = 1 // a model's embedding understands wording; weigh it as BM25
+		}
+		e := rag.NewEngine(rag.Options{
+			Analyzer:    an,
+			Embedder:    emb,
+			Generator:   models.generator,
+			Rewriter:    models.rewriter,
+			IndexPath:   indexPath(cfg.DataDir, emb.Name()),
+			DenseWeight: weight,
+			Logger:      log,
+		})
+		st, err := e.Update(ctx, docs)
+		return e, st, err
+	}
+	e, st, err := open(models.embedder)
 	if err != nil {
-		return nil, st, err
+		if _, offline := models.embedder.(*rag.HashEmbedder); offline {
+			return nil, st, err
+		}
+		log.Warn("embedding server unavailable and no current index cached; using the offline embedding", "err", err)
+		if e, st, err = open(rag.NewHashEmbedder(folder, rag.DefaultHashDim)); err != nil {
+			return nil, st, err
+		}
 	}
 	log.Info("corpus loaded", "corpus", name, "documents", len(docs), "passages", e.PassageCount(),
 		"embedded", st.Embedded, "reused", st.Reused)
@@ -175,9 +193,36 @@ type models struct {
 	rewriter  rag.Rewriter
 }
 
-// newModels picks the offline hashing embedding unless a server is configured.
+// newModels picks the offline hashing embedding and extractive answers unless
+// an OpenAI-compatible server is configured.
 func newModels(cfg config.Config, folder *corpus.Folder, log *slog.Logger) (models, error) {
-	return models{embedder: rag.NewHashEmbedder(folder, rag.DefaultHashDim)}, nil
+	m := models{embedder: rag.NewHashEmbedder(folder, rag.DefaultHashDim)}
+	lc := llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, ChatModel: cfg.LLMModel,
+		EmbeddingModel: cfg.EmbeddingModel, Timeout: cfg.LLMTimeout}
+	if !lc.Generation() && !lc.Embeddings() {
+		return m, nil
+	}
+	client := llm.New(lc, log)
+	log.Info("language model server configured", "llm", lc) // LogValue hides the key
+	if lc.Generation() {
+		m.generator, m.rewriter = client, client
+	}
+	if lc.Embeddings() {
+		m.embedder = client
+	}
+	return m, nil
+}
+
+// indexPath is where the index for an embedding is kept: one file per
+// embedding, so switching to a server and back reuses both.
+func indexPath(dataDir, embedder string) string {
+	slug := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, embedder)
+	return filepath.Join(dataDir, "index-"+slug+".gob")
 }
 
 func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
@@ -240,7 +285,7 @@ func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 		fmt.Fprintf(stdout, "removed   %s\n", p)
 	}
 	fmt.Fprintf(stdout, "%d documents, %d passages (%d embedded, %d reused) in %s\n",
-		len(e.Documents()), e.PassageCount(), st.Embedded, st.Reused, filepath.Join(cfg.DataDir, "index.gob"))
+		len(e.Documents()), e.PassageCount(), st.Embedded, st.Reused, cfg.DataDir)
 	return nil
 }
 
@@ -305,5 +350,32 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	return errors.New("serve: not wired yet")
+	if cfg.TelegramToken == "" {
+		return usageError{"serve: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token (see README.md)"}
+	}
+	if !bot.ValidToken(cfg.TelegramToken) {
+		return usageError{"serve: TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30 or more letters, digits, - or _)"}
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		return usageError{"serve: WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret so that only Telegram can post updates"}
+	}
+	if cfg.CorpusDir != "" {
+		// A new, empty corpus folder is a valid start: staff fill it later.
+		if err := os.MkdirAll(cfg.CorpusDir, 0o755); err != nil {
+			return fmt.Errorf("create CORPUS_DIR: %w", err)
+		}
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	_, name, _ := corpusFS(cfg)
+	return bot.Run(ctx, bot.Options{
+		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
+		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
+		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
+		Logger:    log,
+	}, e)
 }

@@ -219,12 +219,17 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	}
 	if e.opt.Mode != ModeLexical {
 		vs, err := e.opt.Embedder.Embed(ctx, []string{q.EmbedText()})
-		if err != nil {
+		switch {
+		case err != nil && e.opt.Mode == ModeDense:
 			return r, fmt.Errorf("embed question: %w", err)
-		}
-		den, err = ix.dense(ctx, vs[0], pool)
-		if err != nil {
-			return r, err
+		case err != nil:
+			// A server that cannot embed the question costs the dense
+			// ranking, not the answer.
+			e.log.Warn("embedding the question failed; ranking lexically", "err", err)
+		default:
+			if den, err = ix.dense(ctx, vs[0], pool); err != nil {
+				return r, err
+			}
 		}
 	}
 	fused := fuse([][]scored{lex, den}, []float64{1, e.opt.DenseWeight})
@@ -427,9 +432,14 @@ func (e *Engine) generate(ctx context.Context, question string, r Retrieval, a *
 	}
 	text = CleanAnswer(text)
 	if err := CheckGrounded(text, given); err != nil {
+		reason := "other"
+		var ge *GuardError
+		if errors.As(err, &ge) {
+			reason = ge.Reason
+		}
 		e.guardRejected.Add(1)
 		a.GuardRejected = true
-		e.log.Warn("generated answer failed the check; sending the extractive answer", "reason", err)
+		e.log.Warn("generated answer failed the check; sending the extractive answer", "reason", reason, "detail", err)
 		return
 	}
 	text, cits := renumber(text, given)

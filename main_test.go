@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tgmodels "github.com/go-telegram/bot/models"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/gonghui/qa/bot/telegramtest"
+)
+
+// env returns a getenv with the given variables and a fresh DATA_DIR.
+func env(t *testing.T, kv ...string) func(string) string {
+	t.Helper()
+	m := map[string]string{"DATA_DIR": t.TempDir()}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func runCmd(t *testing.T, getenv func(string) string, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestAsk(t *testing.T) {
+	out, _, err := runCmd(t, env(t), "", "ask", "孩子考上大学，工会有助学金吗？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"2000至5000元", "[1]", "来源：", "甘肃工人报", "2020-07-02", "第04版"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("answer lacks %q:\n%s", want, out)
+		}
+	}
+	// The fact comes first: the first line holds it.
+	if first, _, _ := strings.Cut(out, "\n"); !strings.Contains(first, "2000至5000元") {
+		t.Errorf("first line %q does not lead with the fact", first)
+	}
+}
+
+func TestAskNotInCorpus(t *testing.T) {
+	out, _, err := runCmd(t, env(t), "", "ask", "产假一共能休多少天？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "资料里没有找到") || !strings.Contains(out, "12351") || strings.Contains(out, "来源") {
+		t.Errorf("unexpected answer:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		args []string
+		want string
+	}{
+		{"no command", nil, nil, "Usage"},
+		{"empty question", nil, []string{"ask", "  "}, "ask"},
+		{"unknown command", nil, []string{"frobnicate"}, "unknown command"},
+		{"eval without questions", nil, []string{"eval"}, "usage"},
+		{"serve without token", nil, []string{"serve"}, "TELEGRAM_BOT_TOKEN"},
+		{"serve with malformed token", []string{"TELEGRAM_BOT_TOKEN", "12345"}, []string{"serve"}, "TELEGRAM_BOT_TOKEN"},
+		{"bad ADMIN_IDS", []string{"ADMIN_IDS", "12,abc"}, []string{"ask", "x"}, "ADMIN_IDS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runCmd(t, env(t, tt.env...), "", tt.args...)
+			var u usageError
+			if !errors.As(err, &u) {
+				t.Fatalf("error = %v, want a usage error (exit 2)", err)
+			}
+			if !strings.Contains(u.msg, tt.want) {
+				t.Errorf("message %q lacks %q", u.msg, tt.want)
+			}
+			if strings.Contains(u.msg, "12345") && tt.name == "serve with malformed token" {
+				t.Error("the token is echoed")
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	out, _, err := runCmd(t, env(t), "", "help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"ask", "chat", "ingest", "eval", "serve"} {
+		if !strings.Contains(out, cmd) {
+			t.Errorf("help lacks %s", cmd)
+		}
+	}
+}
+
+func TestChatFollowUp(t *testing.T) {
+	out, _, err := runCmd(t, env(t), "金秋助学每人资助多少钱？\n\n那一共帮了多少人？\n", "chat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2000至5000元") || !strings.Contains(out, "5324") {
+		t.Errorf("chat answers:\n%s", out)
+	}
+}
+
+func TestIngestThenWarmStart(t *testing.T) {
+	getenv := env(t)
+	out, _, err := runCmd(t, getenv, "", "ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "added     lanzhou-2020-07-02.md") {
+		t.Errorf("first ingest:\n%s", out)
+	}
+	out, _, err = runCmd(t, getenv, "", "ingest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out, "added") || !strings.Contains(out, "(0 embedded") {
+		t.Errorf("second ingest re-embedded:\n%s", out)
+	}
+}
+
+func TestCorpusDirEncodingsAndBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String("关于开展职工疗休养的通知\n\n今年职工疗休养每人补贴800元，报名截止到6月30日。\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"notice.txt": []byte(gb),
+		"empty.txt":  nil,
+		"photo.txt":  {0x89, 'P', 'N', 'G', 0, 0, 0, 0x0d, 0x0a, 0x1a, 0, 0},
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, err := runCmd(t, env(t, "CORPUS_DIR", dir), "", "ask", "疗休养每人补贴多少钱？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "800元") {
+		t.Errorf("answer:\n%s", out)
+	}
+	if !strings.Contains(errOut, "empty.txt") || !strings.Contains(errOut, "photo.txt") {
+		t.Errorf("bad files not reported:\n%s", errOut)
+	}
+	if _, _, err := runCmd(t, env(t, "CORPUS_DIR", filepath.Join(dir, "missing")), "", "ask", "x"); err == nil {
+		t.Error("a missing CORPUS_DIR is not an error")
+	}
+}
+
+func TestEvalJSON(t *testing.T) {
+	set := filepath.Join(t.TempDir(), "set.jsonl")
+	data := `{"id":"a","question":"金秋助学每人资助多少钱?","answerable":true,"expect":["2000至5000元"]}
+{"id":"b","question":"产假一共能休多少天？","answerable":false,"expect":[]}
+`
+	if err := os.WriteFile(set, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, env(t), "", "eval", "-questions", set, "-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var got map[string]float64
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &got); err != nil {
+		t.Fatalf("last line is not JSON: %v\n%s", err, out)
+	}
+	for _, f := range []string{"n", "recall_at_1", "recall_at_k", "mrr", "answer_hit", "abstain_correct", "false_abstain", "p50_ms", "p95_ms"} {
+		if _, ok := got[f]; !ok {
+			t.Errorf("JSON lacks %s", f)
+		}
+	}
+	if got["n"] != 2 || got["answer_hit"] != 1 || got["abstain_correct"] != 1 {
+		t.Errorf("scores: %v", got)
+	}
+}
+
+// TestServe drives `serve` as a black box through a fake Bot API: a private
+// question is answered with the fact and its source, and the bot stops when
+// asked to.
+func TestServe(t *testing.T) {
+	const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+	tg := telegramtest.NewServer(token)
+	t.Cleanup(tg.Close)
+	getenv := env(t, "TELEGRAM_BOT_TOKEN", token, "TELEGRAM_API_URL", tg.URL())
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &logs) }()
+
+	member := tgmodels.User{ID: 42, FirstName: "小王"}
+	tg.SendText(tgmodels.Chat{ID: 42, Type: tgmodels.ChatTypePrivate}, member, "孩子考上大学，工会有助学金吗？")
+	sent, ok := tg.WaitSent(1, 20*time.Second)
+	if !ok {
+		cancel()
+		<-done
+		t.Fatalf("no answer sent; logs:\n%s", logs.String())
+	}
+	if !strings.Contains(sent[0].Text, "2000至5000元") || !strings.Contains(sent[0].Text, "甘肃工人报") {
+		t.Errorf("answer: %q", sent[0].Text)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s")
+	}
+	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), "AAHdqTcv") {
+		t.Error("the token appears in the logs")
+	}
+}
