@@ -56,8 +56,10 @@ Usage:
   gonghui-qa ask "问题"        answer one question (exit 2 when the question is empty)
   gonghui-qa chat              answer each line of standard input (follow-ups understood)
   gonghui-qa ingest            build or update the index in DATA_DIR; print what changed
-  gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense]
-                               score a question set (format: shared/eval/README.md)
+  gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]
+                 [-require recall_at_1>=0.95,...]
+                               score a question set (format: shared/eval/README.md);
+                               -require exits 1 when a figure is below its bound
   gonghui-qa serve             run the Telegram bot (TELEGRAM_BOT_TOKEN required)
   gonghui-qa help              this text
 
@@ -299,8 +301,9 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
 	denseWeight := fl.Float64("dense-weight", 0, "weight of the dense ranking in the fusion (0: the default)")
 	minCoverage := fl.Float64("min-coverage", 0, "coverage threshold for answering (0: the default)")
+	require := fl.String("require", "", "fail unless the figures meet these, e.g. recall_at_1>=0.95,false_abstain<=0.05")
 	if err := fl.Parse(args); err != nil || *questions == "" || *k <= 0 {
-		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]"}
+		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep] [-require field>=x,...]"}
 	}
 	switch rag.Mode(*mode) {
 	case rag.ModeFused, rag.ModeLexical, rag.ModeDense:
@@ -337,15 +340,22 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if err != nil {
 		return err
 	}
+	failed, err := eval.Check(rep, *require)
+	if err != nil {
+		return usageError{"eval -require: " + err.Error()}
+	}
 	if *asJSON {
 		b, err := json.Marshal(rep)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, string(b))
-		return nil
+	} else {
+		rep.WriteTable(stdout)
 	}
-	rep.WriteTable(stdout)
+	if len(failed) > 0 {
+		return fmt.Errorf("%s: below the required figures: %s", *questions, strings.Join(failed, "; "))
+	}
 	return nil
 }
 

@@ -367,10 +367,12 @@ func truncateRunes(s string, n int) string {
 // example "chatID:userID"; "" for none), using that conversation's recent turns
 // to understand a follow-up such as "那怎么申请？".
 func (e *Engine) Answer(ctx context.Context, conversation, question string) (Answer, error) {
-	question = strings.TrimSpace(corpus.Normalize(question))
-	if question == "" {
+	if strings.TrimSpace(corpus.Normalize(question)) == "" {
 		return Answer{}, ErrEmptyQuestion
 	}
+	// Keep the member's own characters (full-width punctuation) for display;
+	// retrieval normalises on its own.
+	question = strings.Join(strings.Fields(strings.ToValidUTF8(question, "")), " ")
 	a := Answer{Question: question}
 	standalone := e.standalone(ctx, conversation, question)
 	if standalone != question {
@@ -409,7 +411,11 @@ const (
 )
 
 func notFoundText(question string) string {
-	return fmt.Sprintf("抱歉，资料里没有找到关于“%s”的内容。建议问问您所在单位的工会，或拨打 12351 职工服务热线咨询。", truncateRunes(question, 40))
+	const ask = "建议问问您所在单位的工会，或拨打 12351 职工服务热线咨询。"
+	if q := strings.TrimRight(question, "?？!！。 "); utf8.RuneCountInString(q) <= 30 {
+		return fmt.Sprintf("抱歉，资料里没有找到关于“%s”的内容。%s", q, ask)
+	}
+	return "抱歉，资料里没有找到能回答这个问题的内容。" + ask
 }
 
 // generate replaces a's extractive text with a generated one when the model

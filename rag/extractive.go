@@ -2,6 +2,7 @@ package rag
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,12 +28,14 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 	quantity := asksQuantity(r.Query)
 	type pick struct {
 		hit   Hit
+		rank  int // of the hit
+		pos   int // of the sentence in its passage
 		topic string
 		sent  string
 		score float64
 	}
 	var picks []pick
-	for _, h := range r.Hits {
+	for rank, h := range r.Hits {
 		if !h.Answers {
 			continue
 		}
@@ -44,45 +47,54 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 			topic = strings.TrimRight(sents[0], "。；;")
 			sents = sents[1:]
 		}
-		best, bestScore := "", -1.0
-		for _, s := range sents {
+		for pos, s := range sents {
 			sc := sentenceScore(e.opt.Analyzer.Fold(s), weights)
 			if quantity && hasDigit(s) {
 				sc *= 1.5
 			}
-			if sc > bestScore {
-				best, bestScore = s, sc
-			}
-		}
-		if best != "" {
-			picks = append(picks, pick{h, topic, best, bestScore})
+			picks = append(picks, pick{h, rank, pos, topic, s, sc})
 		}
 	}
 	if len(picks) == 0 { // cannot happen for an answerable retrieval; be safe
 		h := r.Hits[0]
 		picks = append(picks, pick{hit: h, sent: h.Passage.Text})
 	}
-	first := picks[0]
-	var b strings.Builder
-	var cits []Citation
-	add := func(p pick) {
-		c := p.hit.Citation
-		c.N = len(cits) + 1
-		cits = append(cits, c)
-		if b.Len() > 0 {
-			b.WriteString("\n")
+	sort.SliceStable(picks, func(i, j int) bool {
+		if picks[i].score != picks[j].score {
+			return picks[i].score > picks[j].score
 		}
-		if p.topic != "" && !strings.Contains(p.sent, p.topic) {
-			b.WriteString(p.topic + "：")
-		}
-		fmt.Fprintf(&b, "%s[%d]", p.sent, c.N)
-	}
-	add(first)
+		return picks[i].rank < picks[j].rank
+	})
+	chosen := picks[:1]
+	// A second sentence that answers about as well (红古、永登 after 安宁).
 	for _, p := range picks[1:] {
-		if p.score >= 0.8*first.score && p.hit.Passage.ID != first.hit.Passage.ID && p.sent != first.sent {
-			add(p)
+		if p.score >= 0.85*picks[0].score && p.sent != picks[0].sent {
+			chosen = append(chosen, p)
 			break
 		}
+	}
+	if len(chosen) == 2 && chosen[0].hit.Passage.ID == chosen[1].hit.Passage.ID && chosen[1].pos < chosen[0].pos {
+		chosen[0], chosen[1] = chosen[1], chosen[0] // keep the document's order
+	}
+	var b strings.Builder
+	var cits []Citation
+	marker := map[string]int{}
+	for i, p := range chosen {
+		n, ok := marker[p.hit.Passage.ID]
+		if !ok {
+			c := p.hit.Citation
+			c.N = len(cits) + 1
+			cits = append(cits, c)
+			n = c.N
+			marker[p.hit.Passage.ID] = n
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if p.topic != "" && !strings.Contains(p.sent, p.topic) && (i == 0 || p.topic != chosen[0].topic) {
+			b.WriteString(p.topic + "：")
+		}
+		fmt.Fprintf(&b, "%s[%d]", p.sent, n)
 	}
 	return b.String(), cits
 }
@@ -97,7 +109,7 @@ func hasDigit(s string) bool {
 }
 
 // quantityWords mark a question that asks for a number.
-var quantityWords = []string{"多少", "几", "数量", "比例", "多大", "多高", "多长", "多久", "率"}
+var quantityWords = []string{"多少", "几", "数量", "比例", "多大", "多高", "多长", "多久", "率", "多不多", "人多", "多吗"}
 
 // asksQuantity reports whether the question asks how many or how much.
 func asksQuantity(q Query) bool {

@@ -1,0 +1,404 @@
+// Speed and memory benchmarks for retrieval (issue 2, "Figures to reach").
+//
+// All figures, one command (the 100k-passage corpora are opt-in):
+//
+//	BENCH_LARGE=1 go test ./rag -run '^$' -bench . -benchmem -benchtime 3x -timeout 60m
+//
+// Without BENCH_LARGE=1 the 100k sub-benchmarks are skipped. One op of
+// BenchmarkRetrieve and BenchmarkAnswer is a pass over benchQuestions; their
+// p50_ms/p95_ms metrics are per question. One op of BenchmarkBuildIndex is
+// a full build (every passage embedded). BenchmarkWarmStart's op is what
+// `ask` does on the default corpus with an index already saved in DATA_DIR.
+//
+// The synthetic corpora are made deterministically (fixed seed) from the
+// sentences of corpus/default: numbers redrawn, clauses shuffled, sentences
+// recombined into paragraphs of one passage each, so that term statistics
+// stay those of the union's own writing.
+package rag
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus"
+)
+
+// benchQuestions are asked in every latency benchmark: answerable ones in
+// members' and the report's wording, 繁体, digits, and questions the report
+// does not answer.
+var benchQuestions = []string{
+	"孩子考上大学，工会有助学金吗？",
+	"金秋助学每人资助多少钱?",
+	"孩子考上大學，工會有助學金嗎？",
+	"送外卖累了哪里能歇脚？",
+	"全市共创建户外职工服务站点多少家？",
+	"工资被拖欠了工会能帮忙要回来吗",
+	"职工书屋每年配送多少钱的图书？",
+	"技能大赛一共有多少个工种？",
+	"困难职工每人能拿多少生活补助金？",
+	"女职工专项集体合同签了多少份？",
+	"白内障复明行动给多少患者做了免费手术？",
+	"全市工会会员有多少人？农民工会员呢？",
+	"劳模宣讲都进了哪些地方？",
+	"推荐了多少“兰州好人”候选人？",
+	"职工来信来访工会怎么处理？",
+	"夏送清凉筹了多少资金？",
+	"创新工作室建了几个？",
+	"集体协商指导员有几名？",
+	"过年工会下乡送春联吗",
+	"12351热线是干什么的？",
+	"公司不给交社保怎么办？",
+	"工会会员生日有蛋糕券吗？",
+	"今天兰州天气怎么样？",
+	"我想问一下我们厂里的工会主席是怎么选出来的，需要开会员代表大会吗，有没有什么具体的程序和要求？",
+}
+
+// benchLarge reports whether the 100k-passage benchmarks were asked for.
+func benchLarge() bool { return os.Getenv("BENCH_LARGE") == "1" }
+
+// benchSizes are the synthetic corpus sizes, in passages.
+var benchSizes = []int{10_000, 100_000}
+
+type benchEnv struct {
+	folder *corpus.Folder
+	an     *Analyzer
+	emb    *HashEmbedder
+}
+
+func newBenchEnv(tb testing.TB) benchEnv {
+	tb.Helper()
+	folder, err := corpus.NewFolder()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	an, err := NewAnalyzer(folder, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return benchEnv{folder: folder, an: an, emb: NewHashEmbedder(folder, DefaultHashDim)}
+}
+
+func benchDefaultDocs(tb testing.TB) []corpus.Document {
+	tb.Helper()
+	docs, skipped, err := corpus.Load(corpus.Default(), nil)
+	if err != nil || len(skipped) > 0 || len(docs) == 0 {
+		tb.Fatalf("load default corpus: %v %v", err, skipped)
+	}
+	return docs
+}
+
+// benchCorpus returns documents holding exactly n passages, the same for
+// the same n and seed on every machine.
+func benchCorpus(tb testing.TB, n int, seed uint64) []corpus.Document {
+	tb.Helper()
+	var headings, sents []string
+	for _, d := range benchDefaultDocs(tb) {
+		for _, p := range corpus.Split(d) {
+			if p.Heading != "" && !slices.Contains(headings, p.Heading) {
+				headings = append(headings, p.Heading)
+			}
+			sents = append(sents, corpus.SplitSentences(p.Text)...)
+		}
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	const perDoc, perSection = 40, 10
+	var docs []corpus.Document
+	for made := 0; made < n; {
+		k := min(perDoc, n-made)
+		var body strings.Builder
+		seen := map[string]bool{} // corpus.Split gives a thrice-repeated paragraph one ID twice
+		for i := range k {
+			if i%perSection == 0 {
+				fmt.Fprintf(&body, "## %s\n\n", benchMutate(rng, headings[rng.IntN(len(headings))]))
+			}
+			p := benchParagraph(rng, sents)
+			for seen[p] {
+				p = benchParagraph(rng, sents)
+			}
+			seen[p] = true
+			body.WriteString(p)
+			body.WriteString("\n\n")
+		}
+		path := fmt.Sprintf("syn/syn-%06d.md", len(docs))
+		sum := sha256.Sum256([]byte(body.String()))
+		docs = append(docs, corpus.Document{
+			ID: corpus.DocumentID(path), Path: path,
+			Title:  fmt.Sprintf("%s（第%d期）", benchMutate(rng, headings[rng.IntN(len(headings))]), len(docs)+1),
+			Source: "甘肃工人报", Date: fmt.Sprintf("20%02d-%02d-%02d", 10+rng.IntN(15), 1+rng.IntN(12), 1+rng.IntN(28)),
+			Page: fmt.Sprintf("第%02d版:专题报道", 1+rng.IntN(8)),
+			Body: body.String(), Hash: hex.EncodeToString(sum[:]),
+		})
+		made += k
+	}
+	return docs
+}
+
+// benchParagraph recombines sentences into one paragraph short enough to be one
+// passage.
+func benchParagraph(rng *rand.Rand, sents []string) string {
+	var b strings.Builder
+	runes := 0
+	for want := 2 + rng.IntN(4); want > 0; want-- {
+		s := benchMutate(rng, sents[rng.IntN(len(sents))])
+		l := utf8.RuneCountInString(s)
+		if runes > 0 && runes+l > corpus.MaxPassageRunes {
+			break
+		}
+		b.WriteString(s)
+		runes += l
+	}
+	return b.String()
+}
+
+// benchMutate redraws a sentence's digits and shuffles its inner clauses.
+func benchMutate(rng *rand.Rand, s string) string {
+	rs := []rune(s)
+	for i, r := range rs {
+		if r >= '0' && r <= '9' {
+			lo := '0'
+			if i == 0 || rs[i-1] < '0' || rs[i-1] > '9' {
+				lo = '1'
+			}
+			rs[i] = lo + rune(rng.IntN(int('9'-lo+1)))
+		}
+	}
+	clauses := strings.Split(string(rs), "，")
+	if len(clauses) > 3 {
+		mid := clauses[1 : len(clauses)-1]
+		rng.Shuffle(len(mid), func(i, j int) { mid[i], mid[j] = mid[j], mid[i] })
+	}
+	return strings.Join(clauses, "，")
+}
+
+func TestSyntheticCorpus(t *testing.T) {
+	const n = 1234
+	a, b := benchCorpus(t, n, 1), benchCorpus(t, n, 1)
+	got := 0
+	for i, d := range a {
+		if d.Body != b[i].Body || d.Title != b[i].Title {
+			t.Fatalf("document %d differs between two runs with one seed", i)
+		}
+		got += len(corpus.Split(d))
+	}
+	if got != n {
+		t.Errorf("synthetic corpus has %d passages, want %d", got, n)
+	}
+}
+
+func benchSizeName(n int) string {
+	if n%1000 == 0 {
+		return fmt.Sprintf("passages=%dk", n/1000)
+	}
+	return fmt.Sprintf("passages=%d", n)
+}
+
+func benchSkipLarge(b *testing.B, n int) {
+	if n > 10_000 && !benchLarge() {
+		b.Skip("set BENCH_LARGE=1 to run the 100k-passage benchmarks")
+	}
+}
+
+// benchLatencies runs ask once per question per op and reports per-question
+// percentiles.
+func benchLatencies(b *testing.B, ask func(q string)) {
+	b.Helper()
+	var ds []time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for _, q := range benchQuestions {
+			t0 := time.Now()
+			ask(q)
+			ds = append(ds, time.Since(t0))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(ds)
+	pct := func(p float64) float64 {
+		return float64(ds[min(len(ds)-1, int(p*float64(len(ds))))]) / 1e6
+	}
+	b.ReportMetric(pct(0.50), "p50_ms")
+	b.ReportMetric(pct(0.95), "p95_ms")
+	b.ReportMetric(float64(ds[len(ds)-1])/1e6, "max_ms")
+}
+
+// benchEngine builds an in-memory engine over n synthetic passages (or the
+// default corpus for n == 0), reporting what the index retains on the heap.
+func benchEngine(b *testing.B, env benchEnv, n int) *Engine {
+	b.Helper()
+	docs := benchDefaultDocs(b)
+	if n > 0 {
+		docs = benchCorpus(b, n, 1)
+	}
+	before := benchHeap()
+	e := NewEngine(Options{Analyzer: env.an, Embedder: env.emb})
+	if _, err := e.Update(context.Background(), docs); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: index retains %.0f bytes/passage beside the documents' text", benchSizeName(e.PassageCount()), float64(benchHeap()-before)/float64(e.PassageCount()))
+	return e
+}
+
+func benchHeap() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
+
+// BenchmarkRetrieve is Engine.Retrieve (fused BM25 and dense, coverage on the
+// top passages), and each of its two searches alone.
+func BenchmarkRetrieve(b *testing.B) {
+	env := newBenchEnv(b)
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		var e *Engine // built once, shared by the sub-benchmarks of this size
+		get := func(b *testing.B) *Engine {
+			benchSkipLarge(b, n)
+			if e == nil {
+				b.StopTimer()
+				e = benchEngine(b, env, n)
+				b.StartTimer()
+			}
+			return e
+		}
+		b.Run(benchSizeName(n)+"/fused", func(b *testing.B) {
+			e := get(b)
+			benchLatencies(b, func(q string) {
+				if _, err := e.Retrieve(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+		b.Run(benchSizeName(n)+"/lexical", func(b *testing.B) {
+			e := get(b).WithOptions(func(o *Options) { o.Mode = ModeLexical })
+			benchLatencies(b, func(q string) {
+				if _, err := e.Retrieve(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+		b.Run(benchSizeName(n)+"/dense", func(b *testing.B) {
+			e := get(b).WithOptions(func(o *Options) { o.Mode = ModeDense })
+			benchLatencies(b, func(q string) {
+				if _, err := e.Retrieve(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+		e = nil
+	}
+}
+
+// BenchmarkAnswer is Engine.Answer (retrieval and the extractive answer) on
+// the default corpus and on 10k synthetic passages.
+func BenchmarkAnswer(b *testing.B) {
+	env := newBenchEnv(b)
+	ctx := context.Background()
+	for _, n := range []int{0, 10_000} {
+		name := "default"
+		if n > 0 {
+			name = benchSizeName(n)
+		}
+		var e *Engine
+		b.Run(name, func(b *testing.B) {
+			if e == nil {
+				e = benchEngine(b, env, n)
+			}
+			benchLatencies(b, func(q string) {
+				if _, err := e.Answer(ctx, "", q); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkBuildIndex is a full build from documents: splitting, embedding
+// every passage, the chromem-go collection and the BM25 index. It reports
+// throughput and the heap the finished index retains per passage.
+func BenchmarkBuildIndex(b *testing.B) {
+	env := newBenchEnv(b)
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		var docs []corpus.Document
+		b.Run(benchSizeName(n), func(b *testing.B) {
+			benchSkipLarge(b, n)
+			if docs == nil {
+				docs = benchCorpus(b, n, 1)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			var retained int64
+			for range b.N {
+				b.StopTimer()
+				before := benchHeap()
+				b.StartTimer()
+				ix, _, err := BuildIndex(ctx, docs, env.emb, env.an, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				retained = benchHeap() - before
+				runtime.KeepAlive(ix)
+				b.StartTimer()
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "passages/s")
+			b.ReportMetric(float64(retained)/float64(n), "B/passage")
+		})
+		docs = nil
+	}
+}
+
+// BenchmarkWarmStart is start-up on the default corpus with its index saved:
+// "engine" is NewEngine and Update (LoadIndex, unchanged corpus); "process"
+// adds what `ask` does before it (the folding tables, the analyzer, reading
+// the corpus).
+func BenchmarkWarmStart(b *testing.B) {
+	env := newBenchEnv(b)
+	ctx := context.Background()
+	docs := benchDefaultDocs(b)
+	path := filepath.Join(b.TempDir(), "index.gob")
+	e := NewEngine(Options{Analyzer: env.an, Embedder: env.emb, IndexPath: path})
+	if _, err := e.Update(ctx, docs); err != nil {
+		b.Fatal(err)
+	}
+	warm := func(b *testing.B, an *Analyzer, emb Embedder, docs []corpus.Document) {
+		e := NewEngine(Options{Analyzer: an, Embedder: emb, IndexPath: path})
+		st, err := e.Update(ctx, docs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if st.Embedded != 0 || st.Reused == 0 {
+			b.Fatalf("warm start embedded %d passages, reused %d", st.Embedded, st.Reused)
+		}
+	}
+	b.Run("engine", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			warm(b, env.an, env.emb, docs)
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms")
+	})
+	b.Run("process", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			env := newBenchEnv(b)
+			warm(b, env.an, env.emb, benchDefaultDocs(b))
+		}
+		b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms")
+	})
+}
