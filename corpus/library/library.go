@@ -1,0 +1,342 @@
+// Package library manages the documents in CORPUS_DIR for the staff who keep
+// them current: an upload is extracted and previewed as a pending change
+// (kept in DATA_DIR, so it survives a restart), then committed or cancelled;
+// documents are listed and removed; every change is audited.
+//
+// Layout on disk:
+//
+//	CORPUS_DIR/<docid>.md                document text with its header (what corpus.Load reads)
+//	CORPUS_DIR/originals/<docid>.<ext>   the file as uploaded (skipped by corpus.Load)
+//	CORPUS_DIR/.lock                     cross-process lock (flock)
+//	DATA_DIR/pending/<id>/               meta.json, original.<ext>, text.md of a pending upload
+//	DATA_DIR/audit.jsonl                 one AuditRecord per line
+//
+// A change either lands whole or not at all: files are staged as fsynced
+// temporary files, old versions are renamed aside, the new ones renamed into
+// place, the audit record appended, and only then the old versions deleted;
+// any failure before that point restores CORPUS_DIR exactly. Changes hold an
+// exclusive flock on CORPUS_DIR/.lock and reads a shared one, so several
+// processes (the bot's serve and an operator's CLI) and goroutines can use
+// the same folders safely.
+package library
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/extract"
+)
+
+// Errors returned by the Library (wrapped); test with errors.Is. Extraction
+// failures are extract's sentinel errors (extract.ErrTooLarge, ...).
+var (
+	// ErrNotFound: no pending upload or document with that ID.
+	ErrNotFound = errors.New("library: not found")
+	// ErrExpired: the pending upload is older than Options.PendingTTL.
+	ErrExpired = errors.New("library: pending upload expired")
+	// ErrBusy: another change held the lock for longer than Options.LockWait.
+	ErrBusy = errors.New("library: corpus is busy")
+)
+
+// DefaultPendingTTL is how long a previewed upload waits for 确认: a day, so
+// that a restart or an evening in between does not lose it, while a
+// forgotten preview does not linger. Expired previews are refused with
+// ErrExpired, and deleted by an Open or Prepare one more TTL later (until
+// then 确认 says "expired" rather than "not found").
+const DefaultPendingTTL = 24 * time.Hour
+
+// Options tune a Library; the zero value of each field means its default.
+type Options struct {
+	// Decode reads document files' bytes as text (extract.DecodeText when nil).
+	Decode corpus.Decoder
+	// Limits bound extraction of uploads (extract.DefaultLimits when zero).
+	Limits extract.Limits
+	// PendingTTL is how long a pending upload may be committed (DefaultPendingTTL).
+	PendingTTL time.Duration
+	// LockWait is how long a change waits for another to finish (10 s).
+	LockWait time.Duration
+	// Now is the clock (time.Now).
+	Now func() time.Time
+
+	// fault, when set (in tests), is called at each step of a change and
+	// fails it with the error it returns.
+	fault func(step string) error
+}
+
+// Library manages the documents of one corpus folder. It is safe for
+// concurrent use, also across processes sharing the folders.
+type Library struct {
+	corpusDir string
+	dataDir   string
+	opt       Options
+	mu        sync.RWMutex // orders this process's goroutines; flock orders processes
+}
+
+// Open returns a Library for corpusDir (created if missing: an empty corpus
+// is a valid start) that keeps pending uploads and the audit log in dataDir.
+// decode reads stored documents (extract.DecodeText when nil).
+func Open(corpusDir, dataDir string, decode corpus.Decoder) (*Library, error) {
+	return OpenWith(corpusDir, dataDir, Options{Decode: decode})
+}
+
+// OpenWith is Open with options.
+func OpenWith(corpusDir, dataDir string, opt Options) (*Library, error) {
+	if corpusDir == "" || dataDir == "" {
+		return nil, errors.New("open library: CORPUS_DIR and DATA_DIR must both be set")
+	}
+	if opt.Decode == nil {
+		opt.Decode = extract.DecodeText
+	}
+	if opt.Limits == (extract.Limits{}) {
+		opt.Limits = extract.DefaultLimits()
+	}
+	if opt.PendingTTL <= 0 {
+		opt.PendingTTL = DefaultPendingTTL
+	}
+	if opt.LockWait <= 0 {
+		opt.LockWait = 10 * time.Second
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	l := &Library{corpusDir: filepath.Clean(corpusDir), dataDir: filepath.Clean(dataDir), opt: opt}
+	for _, dir := range []string{l.corpusDir, l.originalsDir(), l.pendingDir()} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("open library: %w", err)
+		}
+	}
+	if err := l.sweepPending(); err != nil {
+		return nil, fmt.Errorf("open library: %w", err)
+	}
+	return l, nil
+}
+
+// CorpusDir is the folder of the documents.
+func (l *Library) CorpusDir() string { return l.corpusDir }
+
+func (l *Library) originalsDir() string { return filepath.Join(l.corpusDir, "originals") }
+func (l *Library) pendingDir() string   { return filepath.Join(l.dataDir, "pending") }
+func (l *Library) auditPath() string    { return filepath.Join(l.dataDir, "audit.jsonl") }
+func (l *Library) lockPath() string     { return filepath.Join(l.corpusDir, ".lock") }
+func (l *Library) now() time.Time       { return l.opt.Now() }
+
+// lock takes the process-local and the cross-process lock, shared or
+// exclusive, waiting at most Options.LockWait. An exclusive lock also
+// recovers what a crashed change left behind.
+func (l *Library) lock(exclusive bool) (unlock func(), err error) {
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+		l.mu.Lock()
+	} else {
+		l.mu.RLock()
+	}
+	release := func() {
+		if exclusive {
+			l.mu.Unlock()
+		} else {
+			l.mu.RUnlock()
+		}
+	}
+	f, err := os.OpenFile(l.lockPath(), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil && !exclusive {
+		// A read-only corpus can still be read; no one can change it either.
+		if f, err = os.Open(l.lockPath()); err != nil {
+			return release, nil
+		}
+	}
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	deadline := time.Now().Add(l.opt.LockWait)
+	for {
+		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			release()
+			return nil, fmt.Errorf("lock %s: %w", l.lockPath(), err)
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			release()
+			return nil, fmt.Errorf("lock %s: %w", l.lockPath(), ErrBusy)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	unlock = func() {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+		release()
+	}
+	if exclusive {
+		if err := recoverDir(l.corpusDir); err != nil {
+			unlock()
+			return nil, fmt.Errorf("recover corpus folder: %w", err)
+		}
+	}
+	return unlock, nil
+}
+
+// Entry is a document as listed for staff.
+type Entry struct {
+	corpus.Document
+	// Passages is how many passages the document is cut into.
+	Passages int `json:"passages"`
+	// Original is the uploaded file's path relative to the corpus folder,
+	// or "" for a document an operator copied in by hand.
+	Original string `json:"original,omitempty"`
+}
+
+// List returns the documents in the corpus, ordered by ID (new uploads' IDs
+// start with their date), with who added each and when (from the header),
+// its passage count and original file. Unreadable files are left out (see
+// Docs for the reasons).
+func (l *Library) List() ([]Entry, error) {
+	unlock, err := l.lock(false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	docs, _, err := l.load()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, len(docs))
+	for i, d := range docs {
+		out[i] = Entry{Document: d, Passages: len(corpus.Split(d)), Original: l.originalOf(d.ID)}
+		out[i].Body = ""
+	}
+	return out, nil
+}
+
+// Docs returns the documents to index (for rag's Engine.Update), read under
+// the shared lock so that a change in progress is never half seen. skipped
+// explains files that could not be used.
+func (l *Library) Docs() (docs []corpus.Document, skipped []error, err error) {
+	unlock, err := l.lock(false)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
+	return l.load()
+}
+
+func (l *Library) load() ([]corpus.Document, []error, error) {
+	return corpus.Load(os.DirFS(l.corpusDir), l.opt.Decode)
+}
+
+// find returns the document with the given ID.
+func find(docs []corpus.Document, id string) (corpus.Document, bool) {
+	for _, d := range docs {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return corpus.Document{}, false
+}
+
+// originalOf returns the path, relative to the corpus folder, of the
+// original uploaded for docID, or "".
+func (l *Library) originalOf(docID string) string {
+	if all := l.originalsFor(docID); len(all) > 0 {
+		rel, err := filepath.Rel(l.corpusDir, all[0])
+		if err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return ""
+}
+
+// originalsFor lists the files in originals/ stored for docID (normally one).
+func (l *Library) originalsFor(docID string) []string {
+	entries, err := os.ReadDir(l.originalsDir())
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && strings.TrimSuffix(name, filepath.Ext(name)) == docID {
+			out = append(out, filepath.Join(l.originalsDir(), name))
+		}
+	}
+	return out
+}
+
+// Remove deletes a document's text and original, audited as done by by.
+// Its passages disappear from answers once the caller updates the index.
+func (l *Library) Remove(docID, by string) error {
+	docID = strings.TrimSpace(docID)
+	unlock, err := l.lock(true)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", docID, err)
+	}
+	defer unlock()
+	docs, _, err := l.load()
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", docID, err)
+	}
+	doc, ok := find(docs, docID)
+	if !ok {
+		return fmt.Errorf("remove %q: %w", docID, ErrNotFound)
+	}
+	t := newTx(l.opt.fault)
+	err = func() error {
+		if err := t.setAside(filepath.Join(l.corpusDir, filepath.FromSlash(doc.Path))); err != nil {
+			return err
+		}
+		for _, p := range l.originalsFor(docID) {
+			if err := t.setAside(p); err != nil {
+				return err
+			}
+		}
+		if err := t.step("removed"); err != nil {
+			return err
+		}
+		if err := t.sync(); err != nil {
+			return err
+		}
+		if err := t.step("audit"); err != nil {
+			return err
+		}
+		return l.appendAudit(AuditRecord{Time: l.now(), Who: by, Action: ActionRemove, DocID: doc.ID, Title: doc.Title, FileSHA256: doc.Hash})
+	}()
+	if err != nil {
+		if rerr := t.rollback(); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		return fmt.Errorf("remove %s: %w", docID, err)
+	}
+	t.commit()
+	return nil
+}
+
+// UserMessage explains an error from the Library to a staff member in short
+// Simplified Chinese; extraction errors get extract.UserMessage.
+func UserMessage(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrExpired):
+		return "这份预览已经过期了，请重新发送文件，我再给您预览一次。"
+	case errors.Is(err, ErrNotFound):
+		return "没有找到这份文档或待确认的上传，可能已经处理过了。请用 /docs 看看当前的文档。"
+	case errors.Is(err, ErrBusy):
+		return "有其他同事正在更新文档，请稍等片刻再试一次。"
+	case errors.Is(err, fs.ErrPermission):
+		return "文档目录没有写入权限，这次没有做任何改动。请联系管理员检查服务器设置。"
+	}
+	return extract.UserMessage(err)
+}
