@@ -46,9 +46,16 @@ func (l *Library) appendAudit(rec AuditRecord) error {
 		return fmt.Errorf("encode audit record: %w", err)
 	}
 	line = append(line, '\n')
-	f, err := os.OpenFile(l.auditPath(), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(l.auditPath(), os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("open audit log: %w", err)
+	}
+	// After a torn write, start on a new line so this record stays readable.
+	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
 	}
 	if _, err := f.Write(line); err != nil {
 		f.Close()

@@ -659,8 +659,7 @@ func TestAuditSkipsTornLineAndRecordsReindex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The torn line and the reindex record share a line; the next change still appends whole lines.
-	if len(audit) < 1 || audit[0].Action != ActionAdd {
+	if len(audit) != 2 || audit[0].Action != ActionAdd || audit[1].Action != ActionReindex || audit[1].Who != "tg:9" || audit[1].Detail != "1 documents" {
 		t.Errorf("audit = %+v", audit)
 	}
 	raw, _ := os.ReadFile(filepath.Join(f.dataDir, "audit.jsonl"))

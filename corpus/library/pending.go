@@ -177,6 +177,12 @@ func (l *Library) Cancel(id string) error {
 // failure the corpus is left exactly as it was and the upload stays pending.
 // The caller then updates the index (Docs, Engine.Update).
 func (l *Library) Commit(id, by string) (corpus.Document, error) {
+	return l.commit(id, by, "")
+}
+
+// commit is Commit that also removes the file consume (a hand-copied
+// upload being imported) as part of the same change.
+func (l *Library) commit(id, by, consume string) (corpus.Document, error) {
 	unlock, err := l.lock(true)
 	if err != nil {
 		return corpus.Document{}, fmt.Errorf("commit %s: %w", id, err)
@@ -262,6 +268,11 @@ func (l *Library) Commit(id, by string) (corpus.Document, error) {
 		}
 		if err := t.place(tmpText, textPath); err != nil {
 			return err
+		}
+		if consume != "" {
+			if err := t.setAside(consume); err != nil {
+				return err
+			}
 		}
 		if err := t.sync(); err != nil {
 			return err
