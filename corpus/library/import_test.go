@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gonghui/qa/corpus/extract"
 )
@@ -90,5 +92,39 @@ func TestImportFailureLeavesFileInPlace(t *testing.T) {
 	sameSnapshot(t, before, snapshot(t, f.corpusDir))
 	if entries, _ := os.ReadDir(filepath.Join(f.dataDir, "pending")); len(entries) != 0 {
 		t.Errorf("pending left: %v", entries)
+	}
+}
+
+func TestBusyWhenAnotherProcessHoldsTheLock(t *testing.T) {
+	f := newFixture(t)
+	l, err := OpenWith(f.corpusDir, f.dataDir, Options{Now: f.clock.Now, LockWait: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := l.Prepare("n.txt", []byte(notice), Meta{}, "tg:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another process (an operator's CLI) holds the lock.
+	fh, err := os.OpenFile(filepath.Join(f.corpusDir, ".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(fh.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, f.corpusDir)
+	_, err = l.Commit(p.ID, "tg:1")
+	if !errors.Is(err, ErrBusy) {
+		t.Errorf("commit while locked: %v", err)
+	}
+	if !strings.Contains(UserMessage(err), "稍等") {
+		t.Errorf("message %q", UserMessage(err))
+	}
+	sameSnapshot(t, before, snapshot(t, f.corpusDir))
+	syscall.Flock(int(fh.Fd()), syscall.LOCK_UN)
+	fh.Close()
+	if _, err := l.Commit(p.ID, "tg:1"); err != nil {
+		t.Fatal(err)
 	}
 }

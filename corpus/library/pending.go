@@ -153,12 +153,18 @@ func (l *Library) Get(id string) (Pending, error) {
 }
 
 // Cancel discards the pending upload id. Cancelling one that is gone is
-// ErrNotFound.
+// ErrNotFound. It waits for a Commit in progress, so a cancel reported as
+// done never races a commit of the same upload.
 func (l *Library) Cancel(id string) error {
 	dir, err := l.pendingPath(id)
 	if err != nil {
 		return err
 	}
+	unlock, err := l.lock(true)
+	if err != nil {
+		return fmt.Errorf("cancel %s: %w", id, err)
+	}
+	defer unlock()
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cancel %s: %w", id, ErrNotFound)
 	}
