@@ -517,7 +517,7 @@ func TestHostileUploadsChangeNothing(t *testing.T) {
 		{"zip bomb docx", "bomb.docx", bomb, extract.ErrZipBomb},
 		{"over 20 MB", "big.txt", bytes.Repeat([]byte("工会"), 20<<20/6+1), extract.ErrTooLarge},
 		{"unknown format", "sheet.xlsx", []byte("PK\x03\x04 not really"), extract.ErrUnknownFormat},
-		{"scanned pdf", "scan.pdf", []byte("%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"), nil},
+		{"scanned pdf", "scan.pdf", scannedPDF(), extract.ErrNoTextLayer},
 		{"truncated docx", "cut.docx", docx(t, notice)[:60], extract.ErrCorrupt},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -610,6 +610,32 @@ func TestFailuresLeaveCorpusAsItWas(t *testing.T) {
 			sameSnapshot(t, before, snapshot(t, f.corpusDir))
 		})
 	}
+}
+
+// scannedPDF is a one-page PDF whose page only paints an image: no text layer.
+func scannedPDF() []byte {
+	content := "q 612 0 0 792 0 0 cm /Im1 Do Q"
+	objs := []string{
+		"<</Type/Catalog/Pages 2 0 R>>",
+		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</XObject<</Im1 5 0 R>>>>>>",
+		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
+		"<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream",
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	return []byte(b.String())
 }
 
 func TestRecoverAfterCrash(t *testing.T) {
