@@ -19,12 +19,14 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/corpus/library"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/eval"
 	"github.com/gonghui/qa/rag/llm"
@@ -55,7 +57,10 @@ const usage = `gonghui-qa: 工会问答 — answers union members' questions fro
 Usage:
   gonghui-qa ask "问题"        answer one question (exit 2 when the question is empty)
   gonghui-qa chat              answer each line of standard input (follow-ups understood)
-  gonghui-qa ingest            build or update the index in DATA_DIR; print what changed
+  gonghui-qa ingest [FILE...]  store FILEs (.txt .md .docx .pdf .html) in CORPUS_DIR, convert files copied
+                               there by hand, then build or update the index in DATA_DIR; print what changed
+  gonghui-qa docs              list the documents in CORPUS_DIR
+  gonghui-qa remove ID         remove a document from CORPUS_DIR (audited)
   gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]
                  [-require recall_at_1>=0.95,...]
                                score a question set (format: shared/eval/README.md);
@@ -85,7 +90,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "chat":
 		return chat(ctx, cfg, log, stdin, stdout)
 	case "ingest":
-		return ingest(ctx, cfg, log, stdout)
+		return ingest(ctx, cfg, log, args[1:], getenv, stdout, stderr)
+	case "docs":
+		return listDocs(cfg, stdout)
+	case "remove":
+		return removeDoc(cfg, args[1:], getenv, stdout)
 	case "eval":
 		return evaluate(ctx, cfg, log, args[1:], stdout)
 	case "serve":
@@ -130,6 +139,49 @@ func corpusFS(cfg config.Config) (fs.FS, string, error) {
 	return os.DirFS(cfg.CorpusDir), cfg.CorpusDir, nil
 }
 
+// loadDocs reads the configured corpus: CORPUS_DIR through the library (so a
+// change being made by staff or an operator is never read half-way), or the
+// built-in report. Unusable files are logged and skipped.
+func loadDocs(cfg config.Config, log *slog.Logger) ([]corpus.Document, string, error) {
+	fsys, name, err := corpusFS(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	var docs []corpus.Document
+	var skipped []error
+	if cfg.CorpusDir == "" {
+		docs, skipped, err = corpus.Load(fsys, extract.DecodeText)
+	} else if lib, lerr := library.Open(cfg.CorpusDir, cfg.DataDir, extract.DecodeText); lerr == nil {
+		docs, skipped, err = lib.Docs()
+	} else {
+		log.Warn("corpus folder cannot be locked; reading it directly", "err", lerr)
+		docs, skipped, err = corpus.Load(fsys, extract.DecodeText)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	for _, s := range skipped {
+		log.Warn("document skipped", "corpus", name, "err", s)
+	}
+	return docs, name, nil
+}
+
+// openLibrary opens CORPUS_DIR for changes; the built-in corpus is read-only.
+func openLibrary(cfg config.Config) (*library.Library, error) {
+	if cfg.CorpusDir == "" {
+		return nil, usageError{"set CORPUS_DIR to the folder of documents to manage: the built-in report cannot be changed"}
+	}
+	return library.Open(cfg.CorpusDir, cfg.DataDir, extract.DecodeText)
+}
+
+// operator names who made a change from the command line, for the audit log.
+func operator(getenv func(string) string) string {
+	if u := getenv("USER"); u != "" {
+		return "cli:" + u
+	}
+	return "cli"
+}
+
 // openEngine loads the corpus and builds the engine, reusing the index
 // persisted in DATA_DIR when it is current.
 func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.Engine, rag.Stats, error) {
@@ -145,16 +197,9 @@ func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.
 	if err != nil {
 		return nil, rag.Stats{}, err
 	}
-	fsys, name, err := corpusFS(cfg)
+	docs, name, err := loadDocs(cfg, log)
 	if err != nil {
 		return nil, rag.Stats{}, err
-	}
-	docs, skipped, err := corpus.Load(fsys, extract.DecodeText)
-	if err != nil {
-		return nil, rag.Stats{}, err
-	}
-	for _, s := range skipped {
-		log.Warn("document skipped", "corpus", name, "err", s)
 	}
 	open := func(emb rag.Embedder) (*rag.Engine, rag.Stats, error) {
 		weight := 0.0 // the default, measured for the offline embedding
@@ -272,7 +317,43 @@ func chat(ctx context.Context, cfg config.Config, log *slog.Logger, stdin io.Rea
 	return nil
 }
 
-func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if cfg.CorpusDir != "" {
+		lib, err := openLibrary(cfg)
+		if err != nil {
+			return err
+		}
+		who := operator(getenv)
+		for _, f := range args {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return fmt.Errorf("ingest: %w", err)
+			}
+			doc, p, err := lib.Add(filepath.Base(f), data, library.Meta{}, who)
+			if err != nil {
+				fmt.Fprintf(stderr, "refused   %s: %s\n", f, library.UserMessage(err))
+				continue
+			}
+			verb := "stored   "
+			if p.Replaces != "" {
+				verb = "replaced "
+			}
+			fmt.Fprintf(stdout, "%s %s as %s (%s)\n", verb, f, doc.ID, doc.Title)
+		}
+		imported, err := lib.Import(who)
+		if err != nil {
+			return err
+		}
+		for _, im := range imported {
+			if im.Err != nil {
+				fmt.Fprintf(stderr, "refused   %s: %s\n", im.File, library.UserMessage(im.Err))
+				continue
+			}
+			fmt.Fprintf(stdout, "converted %s to %s.md\n", im.File, im.Doc.ID)
+		}
+	} else if len(args) > 0 {
+		return usageError{"ingest FILE needs CORPUS_DIR: the folder the documents are stored in"}
+	}
 	e, st, err := openEngine(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -288,6 +369,41 @@ func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.
 	}
 	fmt.Fprintf(stdout, "%d documents, %d passages (%d embedded, %d reused) in %s\n",
 		len(e.Documents()), e.PassageCount(), st.Embedded, st.Reused, cfg.DataDir)
+	return nil
+}
+
+// listDocs prints the documents of CORPUS_DIR.
+func listDocs(cfg config.Config, stdout io.Writer) error {
+	lib, err := openLibrary(cfg)
+	if err != nil {
+		return err
+	}
+	entries, err := lib.List()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tPASSAGES\tADDED BY\tADDED AT\tTITLE")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", e.ID, e.Date, e.Passages, e.AddedBy, e.AddedAt, e.Title)
+	}
+	return tw.Flush()
+}
+
+// removeDoc removes a document from CORPUS_DIR; a running bot picks the
+// change up on its own.
+func removeDoc(cfg config.Config, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return usageError{"usage: gonghui-qa remove ID   (IDs: gonghui-qa docs)"}
+	}
+	lib, err := openLibrary(cfg)
+	if err != nil {
+		return err
+	}
+	if err := lib.Remove(args[0], operator(getenv)); err != nil {
+		return fmt.Errorf("remove %s: %w", args[0], err)
+	}
+	fmt.Fprintf(stdout, "removed %s\n", args[0])
 	return nil
 }
 

@@ -227,3 +227,44 @@ func TestServe(t *testing.T) {
 		t.Error("the token appears in the logs")
 	}
 }
+
+// TestOperatorCorpusCommands: an operator stores a notice, lists it, the
+// bot answers from it, and removing it takes its passages out of answers.
+func TestOperatorCorpusCommands(t *testing.T) {
+	dir := t.TempDir()
+	notice := filepath.Join(t.TempDir(), "liaoxiuyang.txt")
+	if err := os.WriteFile(notice, []byte("2024年职工疗休养通知\n\n今年职工疗休养每人补贴800元，报名截止到6月30日。\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := env(t, "CORPUS_DIR", dir, "USER", "ops")
+	out, errOut, err := runCmd(t, getenv, "", "ingest", notice)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "stored") || !strings.Contains(out, "added") {
+		t.Errorf("ingest:\n%s", out)
+	}
+	out, _, err = runCmd(t, getenv, "", "docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2024年职工疗休养通知") || !strings.Contains(out, "cli:ops") {
+		t.Errorf("docs:\n%s", out)
+	}
+	id := strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[1])[0]
+	out, _, _ = runCmd(t, getenv, "", "ask", "疗休养补贴多少钱？")
+	if !strings.Contains(out, "800元") {
+		t.Errorf("answer before removal:\n%s", out)
+	}
+	if _, _, err := runCmd(t, getenv, "", "remove", id); err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ = runCmd(t, getenv, "", "ask", "疗休养补贴多少钱？")
+	if strings.Contains(out, "800元") {
+		t.Errorf("removed document still answers:\n%s", out)
+	}
+	// The built-in corpus cannot be managed.
+	if _, _, err := runCmd(t, env(t), "", "docs"); err == nil {
+		t.Error("docs without CORPUS_DIR succeeded")
+	}
+}
