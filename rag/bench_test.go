@@ -4,7 +4,8 @@
 //
 //	BENCH_LARGE=1 go test ./rag -run '^$' -bench . -benchmem -benchtime 3x -timeout 60m
 //
-// Without BENCH_LARGE=1 the 100k sub-benchmarks are skipped. One op of
+// Without BENCH_LARGE=1 the 100k sub-benchmarks are skipped; BENCH_DIM=128
+// measures the hashed embedding at another size. One op of
 // BenchmarkRetrieve and BenchmarkAnswer is a pass over benchQuestions; their
 // p50_ms/p95_ms metrics are per question. One op of BenchmarkBuildIndex is
 // a full build (every passage embedded). BenchmarkWarmStart's op is what
@@ -26,6 +27,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,7 +88,13 @@ func newBenchEnv(tb testing.TB) benchEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return benchEnv{folder: folder, an: an, emb: NewHashEmbedder(folder, DefaultHashDim)}
+	dim := DefaultHashDim
+	if v := os.Getenv("BENCH_DIM"); v != "" {
+		if dim, err = strconv.Atoi(v); err != nil || dim <= 0 {
+			tb.Fatalf("BENCH_DIM=%q: want a positive number of dimensions", v)
+		}
+	}
+	return benchEnv{folder: folder, an: an, emb: NewHashEmbedder(folder, dim)}
 }
 
 func benchDefaultDocs(tb testing.TB) []corpus.Document {

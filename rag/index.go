@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sort"
 	"strings"
+	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
 
@@ -20,9 +22,9 @@ type Index struct {
 	docByID  map[string]int
 	passages []corpus.Passage
 	byID     map[string]int32
-	vectors  [][]float32 // vectors[i] belongs to passages[i]
-	embedder string      // Embedder.Name() the vectors came from
-	col      *chromem.Collection
+	vectors  [][]float32           // vectors[i] belongs to passages[i]
+	embedder string                // Embedder.Name() the vectors came from
+	cols     []*chromem.Collection // passages in runs of denseShardSize
 	lex      *lexicalIndex
 	an       *Analyzer
 }
@@ -116,15 +118,33 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 // would silently mean OpenAI. Queries always pass their own vector.
 var errNoQueryEmbedding = errors.New("the index embeds queries itself")
 
-// finish builds the chromem-go collection and the lexical index from
+// denseShardSize is the most passages one chromem-go collection holds. A
+// query scans the collections concurrently and merges their best: one
+// collection feeds its scan from a single goroutine and leaves the second
+// core idle much of the time. At 100k passages and 256 dimensions a dense
+// query takes 41 ms in one collection, 35 ms in two, 33 ms in four and 35 ms
+// in eight (BenchmarkRetrieve, 2 cores).
+const denseShardSize = 25_000
+
+// finish builds the chromem-go collections and the lexical index from
 // passages and vectors.
 func (ix *Index) finish(ctx context.Context, an *Analyzer) error {
+	return ix.finishSharded(ctx, an, denseShardSize)
+}
+
+// finishSharded is finish with collections of at most shardSize passages.
+func (ix *Index) finishSharded(ctx context.Context, an *Analyzer, shardSize int) error {
 	db := chromem.NewDB()
-	col, err := db.CreateCollection("passages", nil, func(context.Context, string) ([]float32, error) {
-		return nil, errNoQueryEmbedding
-	})
-	if err != nil {
-		return fmt.Errorf("create collection: %w", err)
+	shards := max(1, (len(ix.passages)+shardSize-1)/shardSize)
+	ix.cols = make([]*chromem.Collection, shards)
+	for s := range ix.cols {
+		col, err := db.CreateCollection(fmt.Sprintf("passages-%d", s), nil, func(context.Context, string) ([]float32, error) {
+			return nil, errNoQueryEmbedding
+		})
+		if err != nil {
+			return fmt.Errorf("create collection: %w", err)
+		}
+		ix.cols[s] = col
 	}
 	cdocs := make([]chromem.Document, len(ix.passages))
 	texts := make([][]string, len(ix.passages))
@@ -134,32 +154,50 @@ func (ix *Index) finish(ctx context.Context, an *Analyzer) error {
 		folded[i] = an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
 		texts[i] = Terms(folded[i])
 	}
-	if len(cdocs) > 0 {
-		if err := col.AddDocuments(ctx, cdocs, runtime.NumCPU()); err != nil {
+	for s, col := range ix.cols {
+		part := cdocs[min(len(cdocs), s*shardSize):min(len(cdocs), (s+1)*shardSize)]
+		if len(part) == 0 {
+			continue
+		}
+		if err := col.AddDocuments(ctx, part, runtime.NumCPU()); err != nil {
 			return fmt.Errorf("add passages to collection: %w", err)
 		}
 	}
-	ix.col = col
 	ix.lex = newLexicalIndex(texts, folded)
 	ix.an = an
 	return nil
 }
 
-// dense ranks passages by cosine similarity to vec, best first.
+// dense ranks passages by cosine similarity to vec, best first (ties by
+// passage order): the best k of each collection, queried concurrently, merged.
 func (ix *Index) dense(ctx context.Context, vec []float32, k int) ([]scored, error) {
-	n := min(k, ix.col.Count())
-	if n == 0 {
-		return nil, nil
+	res := make([][]chromem.Result, len(ix.cols))
+	errs := make([]error, len(ix.cols))
+	query := func(s int) {
+		if n := min(k, ix.cols[s].Count()); n > 0 {
+			res[s], errs[s] = ix.cols[s].QueryEmbedding(ctx, vec, n, nil, nil)
+		}
 	}
-	res, err := ix.col.QueryEmbedding(ctx, vec, n, nil, nil)
-	if err != nil {
+	if len(ix.cols) == 1 {
+		query(0)
+	} else {
+		var wg sync.WaitGroup
+		for s := range ix.cols {
+			wg.Go(func() { query(s) })
+		}
+		wg.Wait()
+	}
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("query collection: %w", err)
 	}
-	out := make([]scored, len(res))
-	for i, r := range res {
-		out[i] = scored{doc: ix.byID[r.ID], score: r.Similarity}
+	var out []scored
+	for _, rs := range res {
+		for _, r := range rs {
+			out = append(out, scored{doc: ix.byID[r.ID], score: r.Similarity})
+		}
 	}
-	return out, nil
+	sort.Slice(out, func(i, j int) bool { return better(out[i], out[j]) })
+	return out[:min(k, len(out))], nil
 }
 
 // Len is the number of passages.
