@@ -268,3 +268,21 @@ func TestOperatorCorpusCommands(t *testing.T) {
 		t.Error("docs without CORPUS_DIR succeeded")
 	}
 }
+
+func TestEmbeddingServerDownFallsBackOffline(t *testing.T) {
+	// Nothing listens on this port: the server is down.
+	getenv := env(t, "OPENAI_BASE_URL", "http://127.0.0.1:1/v1", "EMBEDDING_MODEL", "bge-m3", "LLM_MODEL", "qwen", "OPENAI_API_KEY", "sk-very-secret", "LLM_TIMEOUT", "2s")
+	out, errOut, err := runCmd(t, getenv, "", "ask", "孩子考上大学，工会有助学金吗？")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "2000至5000元") {
+		t.Errorf("answer:\n%s", out)
+	}
+	if !strings.Contains(errOut, "offline embedding") {
+		t.Errorf("fallback not logged:\n%s", errOut)
+	}
+	if strings.Contains(out+errOut, "sk-very-secret") {
+		t.Error("the API key leaked")
+	}
+}
