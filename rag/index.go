@@ -149,11 +149,21 @@ func (ix *Index) finishSharded(ctx context.Context, an *Analyzer, shardSize int)
 	cdocs := make([]chromem.Document, len(ix.passages))
 	texts := make([][]string, len(ix.passages))
 	folded := make([]string, len(ix.passages))
-	for i, p := range ix.passages {
-		cdocs[i] = chromem.Document{ID: p.ID, Embedding: ix.vectors[i]}
-		folded[i] = an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
-		texts[i] = Terms(folded[i])
+	// Folding and cutting into terms is most of a load's work: spread it
+	// over the cores.
+	workers := min(runtime.NumCPU(), max(1, len(ix.passages)/1000))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(ix.passages); i += workers {
+				p := ix.passages[i]
+				cdocs[i] = chromem.Document{ID: p.ID, Embedding: ix.vectors[i]}
+				folded[i] = an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
+				texts[i] = Terms(folded[i])
+			}
+		})
 	}
+	wg.Wait()
 	for s, col := range ix.cols {
 		part := cdocs[min(len(cdocs), s*shardSize):min(len(cdocs), (s+1)*shardSize)]
 		if len(part) == 0 {

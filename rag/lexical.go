@@ -43,8 +43,9 @@ func newLexicalIndex(texts [][]string, folded []string) *lexicalIndex {
 		}
 	}
 	var total float64
+	tf := map[string]float32{}
 	for d, terms := range texts {
-		tf := map[string]float32{}
+		clear(tf)
 		for _, t := range terms {
 			tf[t]++
 		}
