@@ -146,12 +146,13 @@ func Split(doc Document) []Passage {
 		topic := lead(sents)
 		for k, text := range parts {
 			place := placeOf(b, k, len(parts))
-			id := passageID(doc.ID, b.heading, text)
-			if n := seen[id]; n > 0 {
-				// The same text twice in one document: keep both, distinctly.
+			base := passageID(doc.ID, b.heading, text)
+			id := base
+			if n := seen[base]; n > 0 {
+				// The same text more than once in one document: keep each, distinctly.
 				id = passageID(doc.ID, b.heading, fmt.Sprintf("%s\x00%d", text, n))
 			}
-			seen[id]++
+			seen[base]++
 			out = append(out, Passage{
 				ID:      id,
 				DocID:   doc.ID,

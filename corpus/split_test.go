@@ -132,3 +132,17 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitRepeatedParagraphsGetDistinctIDs(t *testing.T) {
+	doc := Document{ID: "rep", Body: "## 标题\n同一段话。\n同一段话。\n同一段话。\n"}
+	seen := map[string]bool{}
+	for _, p := range Split(doc) {
+		if seen[p.ID] {
+			t.Fatalf("duplicate passage ID %s", p.ID)
+		}
+		seen[p.ID] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("want 3 passages, got %d", len(seen))
+	}
+}
