@@ -19,7 +19,12 @@ const (
 	intentNonText                // a sticker, photo, voice… sent to the bot
 	intentJoined                 // the bot was added to a group
 	intentMigrated               // the group became a supergroup
+	intentUpload                 // a file sent in a private chat (staff add documents so)
+	intentStaff                  // a staff command: /docs, /remove, /reindex, /gaps, /stats
 )
+
+// staffCommands are the commands only staff may use, in a private chat.
+var staffCommands = map[string]bool{"docs": true, "remove": true, "reindex": true, "gaps": true, "stats": true}
 
 // identity is who the bot is, from getMe.
 type identity struct {
@@ -33,7 +38,8 @@ func isGroup(t models.ChatType) bool {
 }
 
 // classify decides what a message asks of the bot and, for a question, the
-// question text with the bot's mention or command removed. In a private chat
+// question text with the bot's mention or command removed (for a staff
+// command: its name and arguments, "remove 20240501-3fa9"). In a private chat
 // every text is a question; in a group only messages addressed to the bot
 // count: a mention of its username, a text_mention of its user, a reply to
 // one of its messages, or /ask (/ask@its_username). Entity offsets are in
@@ -59,6 +65,9 @@ func classify(m *models.Message, me identity) (intent, string) {
 	}
 	text, entities := m.Text, m.Entities
 	if text == "" {
+		if !group && m.Document != nil {
+			return intentUpload, ""
+		}
 		if !group && hasContent(m) {
 			return intentNonText, ""
 		}
@@ -85,6 +94,11 @@ func classify(m *models.Message, me identity) (intent, string) {
 				return intentEmptyAsk, ""
 			}
 			return intentQuestion, rest
+		}
+		// A staff command in a group is answered (with a refusal) only when
+		// it names this bot: a bare /stats may be for another bot there.
+		if cmd := strings.ToLower(name); staffCommands[cmd] && (!group || target != "") {
+			return intentStaff, strings.TrimSpace(cmd + " " + rest)
 		}
 		if group {
 			return intentIgnore, ""

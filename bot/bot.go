@@ -90,6 +90,29 @@ type Options struct {
 	// Retention is how long questions and feedback are kept (default 90 days).
 	Retention time.Duration
 
+	// AdminIDs are the Telegram user IDs of the union staff (ADMIN_IDS):
+	// in a private chat they may upload documents and use /docs, /remove,
+	// /reindex, /gaps and /stats. Everyone else is politely refused.
+	AdminIDs []int64
+	// Library is the staff-managed corpus (CORPUS_DIR); nil (a nil
+	// interface, not a nil *library.Library) when the built-in corpus is
+	// used: staff are then told documents can only be managed with
+	// CORPUS_DIR set, while /gaps and /stats still work.
+	Library Library
+	// Updater swaps the index after a change; nil means the Answerer, which
+	// must then implement Updater when Library is set (*rag.Engine does).
+	Updater Updater
+	// WatchEvery is how often Library.Version is polled to notice changes
+	// made outside the bot, e.g. by an operator's CLI (default 10 s;
+	// negative: never).
+	WatchEvery time.Duration
+	// MaxUploadBytes is the largest file staff may upload (default 20 MB,
+	// also the Bot API's download limit).
+	MaxUploadBytes int64
+	// TimeZone is where /stats counts days and hours (default China
+	// Standard Time, UTC+8).
+	TimeZone *time.Location
+
 	// Logger receives the bot's logs (default slog.Default()); the token is
 	// redacted from everything logged through it.
 	Logger *slog.Logger
@@ -154,6 +177,15 @@ func (o *Options) setDefaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.WatchEvery == 0 {
+		o.WatchEvery = 10 * time.Second
+	}
+	if o.MaxUploadBytes <= 0 {
+		o.MaxUploadBytes = 20 << 20
+	}
+	if o.TimeZone == nil {
+		o.TimeZone = time.FixedZone("CST", 8*3600)
+	}
 }
 
 // allowedUpdates are the update kinds the bot asks Telegram for.
@@ -174,6 +206,17 @@ type runner struct {
 	disp    *dispatcher
 	hctx    context.Context // handlers' context: outlives ctx by the drain time
 	http    *http.Client
+	dl      *http.Client // file downloads
+
+	admins map[int64]bool
+	lib    Library // nil: built-in corpus, nothing to manage
+	upd    Updater
+	fold   func() func(string) string // folds text for /gaps, built on first use
+	// refreshMu orders corpus changes and index swaps in this process, so
+	// that each swap sees every change committed before it; version is the
+	// Library.Version the index was last built from.
+	refreshMu sync.Mutex
+	version   string
 }
 
 // Run runs the bot until ctx is cancelled, then stops taking updates, lets
@@ -205,13 +248,21 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		}
 	}
 
+	upd := opts.Updater
+	if upd == nil {
+		upd, _ = a.(Updater)
+	}
+	if opts.Library != nil && upd == nil {
+		return errors.New("bot: a Library needs an Updater to swap the index after changes")
+	}
+
 	store, err := OpenStore(opts.DataDir)
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
 	}
 	defer store.Close()
 
-	m := newMetrics()
+	m := newMetrics(a)
 	// Workers call Telegram concurrently: keep a connection per worker alive
 	// (the default keeps 2 per host and reconnects for the rest).
 	transport := http.DefaultTransport.(*http.Transport).Clone()
@@ -242,6 +293,26 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		limits:  newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst),
 		hctx:    hctx,
 		http:    &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
+		dl:      &http.Client{Transport: transport},
+		admins:  map[int64]bool{},
+		lib:     opts.Library,
+		upd:     upd,
+		fold: sync.OnceValue(func() func(string) string {
+			f, err := corpus.NewFolder()
+			if err != nil {
+				log.Warn("cannot build the text folder; grouping questions by lower case only", "err", err)
+				return strings.ToLower
+			}
+			return f.Fold
+		}),
+	}
+	for _, id := range opts.AdminIDs {
+		r.admins[id] = true
+	}
+	if r.lib != nil {
+		if r.version, err = r.lib.Version(); err != nil {
+			log.Warn("cannot read the corpus version; changes made outside the bot are noticed after the first check", "err", err)
+		}
 	}
 	r.send = &sender{
 		b: client, log: log, metrics: m, redact: red, store: store,
@@ -277,7 +348,8 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		mode = "webhook"
 	}
 	log.Info("bot started", "bot", "@"+r.me.Username, "corpus", opts.Corpus,
-		"documents", len(a.Documents()), "passages", a.PassageCount(), "mode", mode)
+		"documents", len(a.Documents()), "passages", a.PassageCount(), "mode", mode,
+		"admins", len(r.admins), "managed", r.lib != nil)
 
 	var hookListener net.Listener
 	if webhook {
@@ -303,6 +375,9 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		wg.Go(func() { r.poll(ctx) })
 	}
 	wg.Go(func() { r.pruneDaily(ctx) })
+	if r.lib != nil && opts.WatchEvery > 0 {
+		wg.Go(func() { r.watchCorpus(ctx) })
+	}
 	if opts.Ready != nil {
 		opts.Ready(store)
 	}
@@ -345,19 +420,25 @@ func (r *runner) getMe(ctx context.Context) (identity, error) {
 	}
 }
 
-// setCommands registers the command menu in Chinese.
+// publicMenu is the command menu everyone sees.
+var publicMenu = []models.BotCommand{
+	{Command: "start", Description: "开始使用，看看可以问什么"},
+	{Command: "help", Description: "我知道哪些资料"},
+	{Command: "ask", Description: "提问（在群里用：/ask 你的问题）"},
+}
+
+// setCommands registers the command menu in Chinese: the public one for
+// everyone, and one with the staff commands in each admin's private chat.
 func (r *runner) setCommands(ctx context.Context) {
-	cmds := []models.BotCommand{
-		{Command: "start", Description: "开始使用，看看可以问什么"},
-		{Command: "help", Description: "我知道哪些资料"},
-		{Command: "ask", Description: "提问（在群里用：/ask 你的问题）"},
-	}
 	err := r.send.call(ctx, "setMyCommands", 0, false, func(ctx context.Context, _ int64) error {
-		_, err := r.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds})
+		_, err := r.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: publicMenu})
 		return err
 	})
 	if err != nil {
 		r.log.Warn("cannot register the command menu", "err", err)
+	}
+	for _, id := range r.opts.AdminIDs {
+		r.setStaffCommands(ctx, id)
 	}
 }
 

@@ -102,10 +102,17 @@ func (r *runner) onMessage(ctx context.Context, id int64, m *models.Message) {
 	case intentQuestion:
 		r.answer(ctx, id, m, q)
 		return
+	case intentUpload:
+		r.onUpload(ctx, m)
+	case intentStaff:
+		r.onStaff(ctx, m, q)
 	case intentStart:
 		if group {
 			r.reply(ctx, m, esc(textGroupStart), nil)
 		} else {
+			if r.isStaff(m.From) {
+				r.setStaffCommands(ctx, m.From.ID) // refused before the admin's first /start
+			}
 			kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, OneTimeKeyboard: true}
 			for _, q := range exampleQuestions {
 				kb.Keyboard = append(kb.Keyboard, []models.KeyboardButton{{Text: q}})
@@ -113,7 +120,11 @@ func (r *runner) onMessage(ctx context.Context, id int64, m *models.Message) {
 			r.reply(ctx, m, esc(textGreeting), kb)
 		}
 	case intentHelp:
-		r.reply(ctx, m, renderHelp(r.a.Documents(), group), nil)
+		help := renderHelp(r.a.Documents(), group)
+		if !group && r.isStaff(m.From) {
+			help += textStaffHelp
+		}
+		r.reply(ctx, m, help, nil)
 	case intentEmptyAsk:
 		r.reply(ctx, m, esc(textEmptyAsk), nil)
 	case intentNonText:
@@ -280,6 +291,10 @@ func answerButtons(id int64, n int) *models.InlineKeyboardMarkup {
 // onCallback handles 原文 n and 👍 / 👎 presses.
 func (r *runner) onCallback(ctx context.Context, cq *models.CallbackQuery) {
 	kind, rest, _ := strings.Cut(cq.Data, ":")
+	if kind == "u" || kind == "r" {
+		r.onStaffCallback(ctx, cq, kind, rest)
+		return
+	}
 	idText, arg, _ := strings.Cut(rest, ":")
 	id, err1 := strconv.ParseInt(idText, 10, 64)
 	n, err2 := strconv.Atoi(arg)

@@ -23,6 +23,13 @@ type metrics struct {
 	panics         prometheus.Counter
 	sent           prometheus.Counter
 	inflight       prometheus.Gauge
+	staff          *prometheus.CounterVec // action
+}
+
+// counterSource is an Answerer that counts its generated answers
+// (*rag.Engine does).
+type counterSource interface {
+	Counters() (generated, guardRejected, llmFailed int64)
 }
 
 // Outcomes of a question, for the questions_total metric.
@@ -33,7 +40,9 @@ const (
 	outcomeRateLimited = "rate_limited"
 )
 
-func newMetrics() *metrics {
+// newMetrics makes the bot's metrics; a's counters and corpus size are
+// exported too.
+func newMetrics(a Answerer) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -69,9 +78,32 @@ func newMetrics() *metrics {
 			Name: "qa_bot_updates_pending",
 			Help: "Updates queued or being handled.",
 		}),
+		staff: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_staff_actions_total",
+			Help: "Corpus management by staff, by action (upload_previewed, upload_refused, committed, cancelled, removed, reindexed, reloaded, refused).",
+		}, []string{"action"}),
 	}
-	m.reg.MustRegister(m.questions, m.latency, m.telegramErrors, m.retries, m.updates, m.panics, m.sent, m.inflight,
+	m.reg.MustRegister(m.questions, m.latency, m.telegramErrors, m.retries, m.updates, m.panics, m.sent, m.inflight, m.staff,
 		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	if a == nil {
+		return m
+	}
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "qa_corpus_documents", Help: "Documents in the index."},
+			func() float64 { return float64(len(a.Documents())) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "qa_corpus_passages", Help: "Passages in the index."},
+			func() float64 { return float64(a.PassageCount()) }),
+	)
+	if c, ok := a.(counterSource); ok {
+		m.reg.MustRegister(
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "qa_llm_generated_answers_total", Help: "Answers written by the language model that passed the check."},
+				func() float64 { g, _, _ := c.Counters(); return float64(g) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "qa_llm_guard_rejections_total", Help: "Generated answers rejected by the grounding check (the extractive answer was sent)."},
+				func() float64 { _, r, _ := c.Counters(); return float64(r) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "qa_llm_failures_total", Help: "Language model calls that failed or timed out (the extractive answer was sent)."},
+				func() float64 { _, _, f := c.Counters(); return float64(f) }),
+		)
+	}
 	return m
 }
 

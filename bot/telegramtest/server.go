@@ -82,6 +82,9 @@ type Server struct {
 type fileEntry struct {
 	path string
 	data []byte
+	// cut, when positive, makes downloads send only this many bytes of data
+	// (with the full Content-Length) and then drop the connection.
+	cut int
 }
 
 // NewServer starts a fake Bot API for token; the bot is @qa_test_bot.
@@ -218,6 +221,35 @@ func (s *Server) AddFile(fileID, path string, data []byte) {
 	s.files[fileID] = fileEntry{path: path, data: data}
 }
 
+// AddBrokenFile is AddFile for a file whose downloads fail half-way: the
+// server announces the full length, sends the first cut bytes and drops the
+// connection.
+func (s *Server) AddBrokenFile(fileID, path string, data []byte, cut int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[fileID] = fileEntry{path: path, data: data, cut: max(cut, 1)}
+}
+
+// SendDocument makes a file available (as AddFile does, under fileID) and
+// pushes a message carrying it as a document, with an optional caption. It
+// returns the message, whose ReplyToMessage may be set before it is pushed
+// by using NewDocument instead.
+func (s *Server) SendDocument(chat models.Chat, from models.User, fileID, name string, data []byte, caption string) *models.Message {
+	m := s.NewDocument(chat, from, fileID, name, data, caption)
+	s.PushUpdate(models.Update{Message: m})
+	return m
+}
+
+// NewDocument is SendDocument without pushing the update.
+func (s *Server) NewDocument(chat models.Chat, from models.User, fileID, name string, data []byte, caption string) *models.Message {
+	s.AddFile(fileID, "documents/"+fileID+"_"+name, data)
+	m := s.NewMessage(chat, from, "")
+	m.Entities = nil
+	m.Caption = caption
+	m.Document = &models.Document{FileID: fileID, FileUniqueID: "u" + fileID, FileName: name, FileSize: int64(len(data))}
+	return m
+}
+
 // Requests returns the calls received for method ("" for all).
 func (s *Server) Requests(method string) []Request {
 	s.mu.Lock()
@@ -350,7 +382,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.webhook = ""
 		s.mu.Unlock()
 		writeOK(w, true)
-	case "sendChatAction", "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "editMessageReplyMarkup", "setMyDescription":
+	case "editMessageReplyMarkup":
+		// Telegram returns the edited message (true only for inline messages).
+		chatID, _ := strconv.ParseInt(params["chat_id"], 10, 64)
+		id, _ := strconv.Atoi(params["message_id"])
+		writeOK(w, models.Message{ID: id, From: &s.me, Chat: models.Chat{ID: chatID, Type: models.ChatTypePrivate}, Date: int(time.Now().Unix())})
+	case "sendChatAction", "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setMyDescription":
 		writeOK(w, true)
 	default:
 		writeError(w, Failure{Code: 404, Description: "Not Found: method " + method})
@@ -364,14 +401,27 @@ func (s *Server) serveFile(w http.ResponseWriter, rest string) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	var found *fileEntry
 	for _, f := range s.files {
 		if f.path == path {
-			_, _ = w.Write(f.data)
-			return
+			found = &f
+			break
 		}
 	}
-	http.NotFound(w, nil)
+	s.mu.Unlock()
+	if found == nil {
+		http.NotFound(w, nil)
+		return
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(found.data)))
+	if found.cut > 0 && found.cut < len(found.data) {
+		_, _ = w.Write(found.data[:found.cut])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		panic(http.ErrAbortHandler) // drop the connection mid-body
+	}
+	_, _ = w.Write(found.data)
 }
 
 func (s *Server) getUpdates(w http.ResponseWriter, ctx context.Context, params map[string]string) {
