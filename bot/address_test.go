@@ -64,6 +64,14 @@ func TestClassify(t *testing.T) {
 		{"someone else added", &models.Message{Chat: group, NewChatMembers: []models.User{{ID: 5}}}, intentIgnore, ""},
 		{"migrated", &models.Message{Chat: models.Chat{ID: -5, Type: models.ChatTypeGroup}, MigrateToChatID: -1005}, intentMigrated, ""},
 		{"channel post", msg(models.Chat{ID: -9, Type: models.ChatTypeChannel}, "公告"), intentIgnore, ""},
+		{"private file", &models.Message{From: member, Chat: private, Document: &models.Document{FileID: "f"}, Caption: "标题：通知"}, intentUpload, ""},
+		{"group file", &models.Message{From: member, Chat: group, Document: &models.Document{FileID: "f"}}, intentIgnore, ""},
+		{"private staff command", msg(private, "/remove 20240501-3fa9"), intentStaff, "remove 20240501-3fa9"},
+		{"private staff command any case", msg(private, "/Docs"), intentStaff, "docs"},
+		{"private staff command@me", msg(private, "/gaps@qa_test_bot 30"), intentStaff, "gaps 30"},
+		{"group staff command@me", msg(group, "/stats@qa_test_bot"), intentStaff, "stats"},
+		{"group bare staff command", msg(group, "/stats"), intentIgnore, ""},
+		{"group staff command@other", msg(group, "/stats@other_bot"), intentIgnore, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,9 +15,10 @@ const (
 	defaultReportDays = 7
 	maxReportDays     = 90
 	maxGapGroups      = 20
-	// gapSimilarity is the Jaccard similarity of character bigrams above
-	// which two questions are grouped: high enough that 助学金怎么申请 and
-	// 疗休养怎么报名 stay apart, low enough that reworded questions meet.
+	// gapSimilarity is the Jaccard similarity of questions' characters and
+	// character bigrams above which they are grouped: high enough that
+	// 助学金怎么申请 and 疗休养怎么报名 stay apart, low enough that reworded
+	// questions (工资被拖欠了找谁, 农民工被拖欠工资怎么办) meet.
 	gapSimilarity = 0.35
 )
 
@@ -45,7 +46,7 @@ type gapGroup struct {
 	Others []string
 	Last   time.Time
 
-	terms    map[string]bool // the first question's bigrams, compared against
+	terms    map[string]bool // the first question's terms, compared against
 	wordings map[string]int
 }
 
@@ -53,7 +54,7 @@ type gapGroup struct {
 func isGap(q QuestionRecord) bool { return q.Abstained || q.Feedback < 0 }
 
 // groupGaps groups the gap questions among qs greedily: each joins the
-// group whose first question's bigrams are most similar to its own (Jaccard
+// group whose first question's terms are most similar to its own (Jaccard
 // at least gapSimilarity) or starts a new group. Groups come most asked
 // first, then most recent.
 func groupGaps(qs []QuestionRecord, fold func(string) string) []gapGroup {
@@ -63,7 +64,7 @@ func groupGaps(qs []QuestionRecord, fold func(string) string) []gapGroup {
 			continue
 		}
 		text := strings.TrimSpace(q.Question)
-		terms := bigrams(fold(text))
+		terms := questionTerms(fold(text))
 		var best *gapGroup
 		bestSim := 0.0
 		for _, g := range groups {
@@ -126,9 +127,11 @@ var questionWords = strings.NewReplacer(
 	"吗", "", "呢", "", "啊", "", "吧", "", "呀", "", "的", "", "了", "",
 )
 
-// bigrams are the character bigrams of folded text's letters and digits,
-// after dropping question words; a single character is its own term.
-func bigrams(folded string) map[string]bool {
+// questionTerms are the characters and character bigrams of folded text's
+// letters and digits, after dropping question words. Bigrams keep the
+// wording; characters let a reordered question ("工资被拖欠" and "拖欠工资")
+// still meet.
+func questionTerms(folded string) map[string]bool {
 	var rs []rune
 	for _, r := range questionWords.Replace(folded) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -136,11 +139,11 @@ func bigrams(folded string) map[string]bool {
 		}
 	}
 	out := map[string]bool{}
-	if len(rs) == 1 {
-		out[string(rs)] = true
-	}
-	for i := 0; i+1 < len(rs); i++ {
-		out[string(rs[i:i+2])] = true
+	for i := range rs {
+		out[string(rs[i])] = true
+		if i+1 < len(rs) {
+			out[string(rs[i:i+2])] = true
+		}
 	}
 	return out
 }

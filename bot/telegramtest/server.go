@@ -82,9 +82,11 @@ type Server struct {
 type fileEntry struct {
 	path string
 	data []byte
-	// cut, when positive, makes downloads send only this many bytes of data
-	// (with the full Content-Length) and then drop the connection.
-	cut int
+	// broken downloads send only the first cut bytes of data (with the full
+	// Content-Length) and then drop the connection; with cut 0 the
+	// connection is dropped before the response starts.
+	broken bool
+	cut    int
 }
 
 // NewServer starts a fake Bot API for token; the bot is @qa_test_bot.
@@ -223,11 +225,11 @@ func (s *Server) AddFile(fileID, path string, data []byte) {
 
 // AddBrokenFile is AddFile for a file whose downloads fail half-way: the
 // server announces the full length, sends the first cut bytes and drops the
-// connection.
+// connection (with cut 0, before any response).
 func (s *Server) AddBrokenFile(fileID, path string, data []byte, cut int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files[fileID] = fileEntry{path: path, data: data, cut: max(cut, 1)}
+	s.files[fileID] = fileEntry{path: path, data: data, broken: true, cut: max(cut, 0)}
 }
 
 // SendDocument makes a file available (as AddFile does, under fileID) and
@@ -413,8 +415,11 @@ func (s *Server) serveFile(w http.ResponseWriter, rest string) {
 		http.NotFound(w, nil)
 		return
 	}
+	if found.broken && found.cut == 0 {
+		panic(http.ErrAbortHandler) // drop the connection before answering
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(found.data)))
-	if found.cut > 0 && found.cut < len(found.data) {
+	if found.broken && found.cut < len(found.data) {
 		_, _ = w.Write(found.data[:found.cut])
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()
