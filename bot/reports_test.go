@@ -18,7 +18,9 @@ func TestGroupGaps(t *testing.T) {
 		{Question: "療休養什麼時候報名", Abstained: true, Time: at(7)}, // traditional characters
 		{Question: "你好", Abstained: true, Time: at(8)},
 	}
-	fold := func(s string) string { return strings.NewReplacer("療", "疗", "養", "养", "麼", "么", "時", "时", "報", "报").Replace(s) }
+	fold := func(s string) string {
+		return strings.NewReplacer("療", "疗", "養", "养", "麼", "么", "時", "时", "報", "报").Replace(s)
+	}
 	got := groupGaps(qs, fold)
 	type summary struct {
 		text              string

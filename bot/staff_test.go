@@ -471,7 +471,9 @@ func TestHostileUploadsAreRefusedAndChangeNothing(t *testing.T) {
 		{"encrypted docx", func() { e.srv.SendDocument(staffChat, staff, "ole", "加密.docx", ole, "") }, extract.UserMessage(extract.ErrEncrypted)},
 		{"binary renamed .txt", func() { e.srv.SendDocument(staffChat, staff, "png", "photo.txt", binary, "") }, extract.UserMessage(extract.ErrBinary)},
 		{"empty file", func() { e.srv.SendDocument(staffChat, staff, "empty", "空白.txt", nil, "") }, extract.UserMessage(extract.ErrEmpty)},
-		{"unknown format", func() { e.srv.SendDocument(staffChat, staff, "xlsx", "名单.xlsx", []byte("PK\x03\x04 not really"), "") }, extract.UserMessage(extract.ErrUnknownFormat)},
+		{"unknown format", func() {
+			e.srv.SendDocument(staffChat, staff, "xlsx", "名单.xlsx", []byte("PK\x03\x04 not really"), "")
+		}, extract.UserMessage(extract.ErrUnknownFormat)},
 		{"download cut half-way", func() {
 			m := e.srv.NewDocument(staffChat, staff, "cut", "通知.txt", []byte(notice), "")
 			e.srv.AddBrokenFile("cut", "documents/cut_通知.txt", []byte(notice), 40)
