@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -248,6 +249,9 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		}
 	}
 
+	if v := reflect.ValueOf(opts.Library); opts.Library != nil && v.Kind() == reflect.Pointer && v.IsNil() {
+		opts.Library = nil // a nil *library.Library: no CORPUS_DIR
+	}
 	upd := opts.Updater
 	if upd == nil {
 		upd, _ = a.(Updater)

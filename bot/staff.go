@@ -314,10 +314,14 @@ func (r *runner) onStaffCallback(ctx context.Context, cq *models.CallbackQuery, 
 	switch kind + ":" + action {
 	case "u:ok":
 		r.send.answerCallback(ctx, cq.ID, textCommitting)
-		r.dropButtons(ctx, msg)
-		before := r.a.Documents()
 		r.refreshMu.Lock()
+		// Under refreshMu the index holds every change committed here so far:
+		// whether the document was in it tells an addition from a replacement.
+		before := r.a.Documents()
 		doc, err := r.lib.Commit(id, by)
+		if !errors.Is(err, library.ErrBusy) {
+			r.dropButtons(ctx, msg) // done, or never possible: but busy may be pressed again
+		}
 		if err != nil {
 			r.refreshMu.Unlock()
 			log.Info("upload not committed", "pending", id, "reason", err)
@@ -347,7 +351,6 @@ func (r *runner) onStaffCallback(ctx context.Context, cq *models.CallbackQuery, 
 		say(esc(textCancelled))
 	case "r:ok":
 		r.send.answerCallback(ctx, cq.ID, "")
-		r.dropButtons(ctx, msg)
 		entry, ok, err := r.findEntry(id)
 		if err != nil {
 			say(esc(library.UserMessage(err)))
@@ -358,7 +361,11 @@ func (r *runner) onStaffCallback(ctx context.Context, cq *models.CallbackQuery, 
 			return
 		}
 		r.refreshMu.Lock()
-		if err := r.lib.Remove(entry.ID, by); err != nil {
+		err = r.lib.Remove(entry.ID, by)
+		if !errors.Is(err, library.ErrBusy) {
+			r.dropButtons(ctx, msg)
+		}
+		if err != nil {
 			r.refreshMu.Unlock()
 			log.Info("document not removed", "doc", entry.ID, "reason", err)
 			say(esc(library.UserMessage(err)))

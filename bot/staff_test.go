@@ -542,6 +542,26 @@ func TestPreviewSurvivesRestartExpiresAndTwoStaffConfirmAtOnce(t *testing.T) {
 	}
 }
 
+func TestTwoStaffUploadTheSameNoticeAtOnce(t *testing.T) {
+	e := newStaffEnv(t, nil, nil)
+	p1 := e.upload(t, staff, staffChat, "疗休养.txt", []byte(notice), "")
+	p2 := e.upload(t, staff2, staffChat2, "疗休养通知.docx", docx(t, strings.Replace(notice, "1800元", "2000元", 1)), "")
+	pushCallback(e.srv, staff, p1, staffChat, callbackData(p1, "确认入库"))
+	pushCallback(e.srv, staff2, p2, staffChat2, callbackData(p2, "确认入库"))
+	got := []string{e.next(t, staffChat.ID).Text, e.next(t, staffChat2.ID).Text}
+	added, replaced := 0, 0
+	for _, text := range got {
+		added += strings.Count(text, "已入库")
+		replaced += strings.Count(text, "已替换")
+	}
+	if added != 1 || replaced != 1 {
+		t.Errorf("confirmations = %q; want one addition and one replacement", got)
+	}
+	if n := len(e.eng.Documents()); n != 1 {
+		t.Errorf("%d documents, want 1: the same notice twice is one document", n)
+	}
+}
+
 func TestServeNoticesCLIChangesAndReindex(t *testing.T) {
 	metricsAddr := freeAddr(t)
 	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou}, func(o *bot.Options) {
@@ -605,7 +625,11 @@ func TestMetricsExportEngineCounters(t *testing.T) {
 
 func TestWithoutLibraryStaffAreToldToSetCorpusDir(t *testing.T) {
 	srv := newServer(t)
-	start(t, srv, t.TempDir(), newFakeAnswerer(), func(o *bot.Options) { o.AdminIDs = []int64{staff.ID} })
+	var none *library.Library // CORPUS_DIR unset; a nil pointer must work as no library
+	start(t, srv, t.TempDir(), newFakeAnswerer(), func(o *bot.Options) {
+		o.AdminIDs = []int64{staff.ID}
+		o.Library = none
+	})
 	srv.SendDocument(staffChat, staff, "f1", "通知.txt", []byte(notice), "")
 	srv.SendText(staffChat, staff, "/docs")
 	srv.SendText(staffChat, staff, "/gaps")
