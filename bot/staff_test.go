@@ -633,7 +633,14 @@ func TestWithoutLibraryStaffAreToldToSetCorpusDir(t *testing.T) {
 	srv.SendDocument(staffChat, staff, "f1", "通知.txt", []byte(notice), "")
 	srv.SendText(staffChat, staff, "/docs")
 	srv.SendText(staffChat, staff, "/gaps")
-	sent := waitSent(t, srv, 3)
+	srv.SendText(staffChat, staff, "/help")
+	srv.SendText(dm, member, "/help")
+	waitSent(t, srv, 5)
+	sent := srv.SentTo(staffChat.ID)
+	mustContain(t, "staff /help", sent[3].Text, "工作人员", "/docs", "/gaps")
+	if help := srv.SentTo(dm.ID)[0].Text; strings.Contains(help, "/docs") {
+		t.Errorf("a member's /help shows the staff commands:\n%s", help)
+	}
 	mustContain(t, "upload without a library", sent[0].Text, "CORPUS_DIR")
 	mustContain(t, "/docs without a library", sent[1].Text, "CORPUS_DIR")
 	mustContain(t, "/gaps without a library", sent[2].Text, "近 7 天没有答不上的问题")
