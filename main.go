@@ -485,11 +485,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		return usageError{"serve: WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret so that only Telegram can post updates"}
 	}
+	var lib bot.Library // a nil interface without CORPUS_DIR: the built-in report is read-only
 	if cfg.CorpusDir != "" {
-		// A new, empty corpus folder is a valid start: staff fill it later.
-		if err := os.MkdirAll(cfg.CorpusDir, 0o755); err != nil {
-			return fmt.Errorf("create CORPUS_DIR: %w", err)
+		// Creates the folder (a new, empty one is a valid start: staff fill
+		// it) and, under its lock, cleans up after a change a crash cut short.
+		l, err := openLibrary(cfg)
+		if err != nil {
+			return err
 		}
+		lib = l
 	}
 	e, _, err := openEngine(ctx, cfg, log)
 	if err != nil {
@@ -502,6 +506,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
 		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
+		AdminIDs:  cfg.AdminIDs,
+		Library:   lib,
+		Updater:   e,
 		Logger:    log,
 	}, e)
 }

@@ -190,29 +190,27 @@ func TestEvalJSON(t *testing.T) {
 	}
 }
 
-// TestServe drives `serve` as a black box through a fake Bot API: a private
-// question is answered with the fact and its source, and the bot stops when
-// asked to.
-func TestServe(t *testing.T) {
-	const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
-	tg := telegramtest.NewServer(token)
+const testToken = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+
+// serveOnce starts `serve` against a fake Bot API, sends one private
+// question, and returns the reply; it stops the bot within 10 s.
+func serveOnce(t *testing.T, question string, kv ...string) string {
+	t.Helper()
+	tg := telegramtest.NewServer(testToken)
 	t.Cleanup(tg.Close)
-	getenv := env(t, "TELEGRAM_BOT_TOKEN", token, "TELEGRAM_API_URL", tg.URL())
+	getenv := env(t, append([]string{"TELEGRAM_BOT_TOKEN", testToken, "TELEGRAM_API_URL", tg.URL()}, kv...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), &bytes.Buffer{}, &logs) }()
 
 	member := tgmodels.User{ID: 42, FirstName: "小王"}
-	tg.SendText(tgmodels.Chat{ID: 42, Type: tgmodels.ChatTypePrivate}, member, "孩子考上大学，工会有助学金吗？")
+	tg.SendText(tgmodels.Chat{ID: 42, Type: tgmodels.ChatTypePrivate}, member, question)
 	sent, ok := tg.WaitSent(1, 20*time.Second)
 	if !ok {
 		cancel()
 		<-done
 		t.Fatalf("no answer sent; logs:\n%s", logs.String())
-	}
-	if !strings.Contains(sent[0].Text, "2000至5000元") || !strings.Contains(sent[0].Text, "甘肃工人报") {
-		t.Errorf("answer: %q", sent[0].Text)
 	}
 	cancel()
 	select {
@@ -223,8 +221,31 @@ func TestServe(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop within 10 s")
 	}
-	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), "AAHdqTcv") {
+	if strings.Contains(logs.String(), testToken) || strings.Contains(logs.String(), "AAHdqTcv") {
 		t.Error("the token appears in the logs")
+	}
+	return sent[0].Text
+}
+
+// TestServe drives `serve` as a black box: a private question is answered
+// with the fact and its source, and the bot stops when asked to.
+func TestServe(t *testing.T) {
+	got := serveOnce(t, "孩子考上大学，工会有助学金吗？")
+	if !strings.Contains(got, "2000至5000元") || !strings.Contains(got, "甘肃工人报") {
+		t.Errorf("answer: %q", got)
+	}
+}
+
+// TestServeEmptyCorpusDir: a new, empty CORPUS_DIR is a valid start; members
+// are told there are no documents yet.
+func TestServeEmptyCorpusDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new-corpus")
+	got := serveOnce(t, "孩子考上大学，工会有助学金吗？", "CORPUS_DIR", dir, "ADMIN_IDS", "7")
+	if !strings.Contains(got, "还没有文件") {
+		t.Errorf("answer: %q", got)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("CORPUS_DIR not created: %v", err)
 	}
 }
 
