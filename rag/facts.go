@@ -3,7 +3,8 @@ package rag
 import "regexp"
 
 // factKind is a kind of fact a question can ask for — a phone number, a
-// clock time, a date, a place, papers to bring, a fee, a duration. A passage
+// clock time, a date, a place, papers to bring, a fee, how to apply, a
+// duration. A passage
 // answers such a question only if it states a fact of that kind: a passage
 // about 金秋助学 with no date in it does not answer "金秋助学什么时候申请？",
 // however well it matches the rest of the question.
@@ -32,6 +33,9 @@ var factKinds = []factKind{
 	{"fee",
 		regexp.MustCompile(`费用|收费|多少钱|交多少|花多少|价格|考试费|报名费|会费`),
 		regexp.MustCompile(`\d+(\.\d+)?万?元|免费|费用|会费`)},
+	{"procedure",
+		regexp.MustCompile(`怎么申请|如何申请|怎样申请|怎么申领|如何申领|怎么办理|如何办理|申请流程|办理流程|怎么报名|如何报名|去哪报名|在哪报名|哪里报名|申请条件|报名条件`),
+		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续`)},
 	{"duration",
 		regexp.MustCompile(`多久|多长时间|几天|几个月|几周`),
 		regexp.MustCompile(`[\d一二三四五六七八九十两]+ *(个)?(天|日|月|周|小时|工作日)`)},
