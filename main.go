@@ -50,6 +50,7 @@ func main() {
 // usageError is a mistake in how the program was called: exit status 2.
 type usageError struct{ msg string }
 
+// Error describes the failure for logs; it never holds a secret.
 func (u usageError) Error() string { return u.msg }
 
 const usage = `gonghui-qa: 工会问答 — answers union members' questions from the union's documents, with citations.

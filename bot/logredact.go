@@ -18,10 +18,12 @@ func newRedactingLogger(l *slog.Logger, r redactor) *slog.Logger {
 	return slog.New(&redactHandler{next: l.Handler(), r: r})
 }
 
+// Enabled reports whether the wrapped handler takes records at level.
 func (h *redactHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.next.Enabled(ctx, l)
 }
 
+// Handle redacts the token from the record, then passes it on.
 func (h *redactHandler) Handle(ctx context.Context, rec slog.Record) error {
 	out := slog.NewRecord(rec.Time, rec.Level, h.r.String(rec.Message), rec.PC)
 	rec.Attrs(func(a slog.Attr) bool {
@@ -31,6 +33,7 @@ func (h *redactHandler) Handle(ctx context.Context, rec slog.Record) error {
 	return h.next.Handle(ctx, out)
 }
 
+// WithAttrs returns a redacting handler with the attributes added.
 func (h *redactHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	clean := make([]slog.Attr, len(as))
 	for i, a := range as {
@@ -39,6 +42,7 @@ func (h *redactHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return &redactHandler{next: h.next.WithAttrs(clean), r: h.r}
 }
 
+// WithGroup returns a redacting handler for the named group.
 func (h *redactHandler) WithGroup(name string) slog.Handler {
 	return &redactHandler{next: h.next.WithGroup(name), r: h.r}
 }

@@ -62,6 +62,7 @@ func classifyErr(err error) errKind {
 // client's errors can carry the request URL, which contains it.
 type redactor struct{ token string }
 
+// String returns s with the token replaced by <token>.
 func (r redactor) String(s string) string {
 	if r.token == "" {
 		return s
@@ -76,9 +77,13 @@ type redactedError struct {
 	err error
 }
 
+// Error describes the failure for logs; it never holds a secret.
 func (e *redactedError) Error() string { return e.msg }
+
+// Unwrap gives the underlying error, for errors.Is and errors.As.
 func (e *redactedError) Unwrap() error { return e.err }
 
+// Error wraps err so that its message has no token in it.
 func (r redactor) Error(err error) error {
 	if err == nil {
 		return nil

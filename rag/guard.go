@@ -30,6 +30,7 @@ type GuardError struct {
 	Detail string
 }
 
+// Error describes the failure for logs; it never holds a secret.
 func (e *GuardError) Error() string {
 	return "answer not grounded: " + e.Reason + ": " + e.Detail
 }

@@ -235,6 +235,7 @@ func (w *htmlWriter) heading(t string) {
 	}
 }
 
+// String names the value for logs and messages.
 func (w *htmlWriter) String() string {
 	w.block()
 	return w.out.String()

@@ -41,6 +41,7 @@ type Error struct {
 	msg        string
 }
 
+// Error describes the failure for logs; it never holds a secret.
 func (e *Error) Error() string { return "llm " + e.Op + ": " + e.msg }
 
 // Unwrap returns the kind of failure.
