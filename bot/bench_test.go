@@ -33,8 +33,37 @@ func (instantAnswerer) PassageCount() int                      { return 2 }
 // workers, typing indicator, rendering, sendMessage with buttons, and marking
 // answered. Telegram's own pacing (30 msg/s) is lifted: it is Telegram's
 // limit, not the bot's. Each question comes from a different private chat,
-// as load from many members does.
+// as load from many members does. "instant" isolates the bot's own cost;
+// "offline-engine" answers with the real engine over the built-in report.
 func BenchmarkThroughput(b *testing.B) {
+	b.Run("instant", func(b *testing.B) { benchThroughput(b, instantAnswerer{}) })
+	b.Run("offline-engine", func(b *testing.B) { benchThroughput(b, offlineEngine(b)) })
+}
+
+// offlineEngine is the real engine over the built-in report with the
+// offline embedding: what a deployment without a model answers with.
+func offlineEngine(b *testing.B) *rag.Engine {
+	b.Helper()
+	f, err := corpus.NewFolder()
+	if err != nil {
+		b.Fatal(err)
+	}
+	an, err := rag.NewAnalyzer(f, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs, _, err := corpus.Load(corpus.Default(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	e := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim)})
+	if _, err := e.Update(context.Background(), docs); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+func benchThroughput(b *testing.B, answerer bot.Answerer) {
 	srv := telegramtest.NewServer(token)
 	defer srv.Close()
 	ready := make(chan *bot.Store, 1)
@@ -45,7 +74,7 @@ func BenchmarkThroughput(b *testing.B) {
 			Token: token, APIURL: srv.URL(), DataDir: b.TempDir(),
 			SendPerSecond: 1e6, RateBurst: 1 << 20, PollTimeout: 5 * time.Second,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(s *bot.Store) { ready <- s },
-		}, instantAnswerer{})
+		}, answerer)
 	}()
 	<-ready
 	defer func() { cancel(); <-done }()
