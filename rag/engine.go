@@ -391,7 +391,7 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 		a.Text = noDocumentsText
 	case !r.Answerable:
 		a.Abstained = true
-		a.Text = notFoundText(question)
+		a.Text = notFoundText(standalone)
 	default:
 		a.Text, a.Citations = e.extract(r)
 		if e.opt.Generator != nil {
