@@ -42,6 +42,12 @@ const (
 // a malformed, empty or cut-off response is an *Error.
 func (c *Client) Generate(ctx context.Context, question string, passages []rag.Citation) (string, error) {
 	const op = "chat"
+	return c.complete(ctx, op, answerMessages(question, passages))
+}
+
+// complete sends one chat completion within the configured timeout (its
+// retry included) and returns the model's checked final text.
+func (c *Client) complete(ctx context.Context, op string, msgs []openai.ChatCompletionMessage) (string, error) {
 	if err := c.needChat(op); err != nil {
 		return "", err
 	}
@@ -49,7 +55,7 @@ func (c *Client) Generate(ctx context.Context, question string, passages []rag.C
 	defer cancel()
 	var resp openai.ChatCompletionResponse
 	err := c.call(ctx, op, func(ctx context.Context) (err error) {
-		resp, err = c.api.CreateChatCompletion(ctx, c.chatRequest(answerMessages(question, passages)))
+		resp, err = c.api.CreateChatCompletion(ctx, c.chatRequest(msgs))
 		return err
 	})
 	if err != nil {
@@ -130,20 +136,7 @@ func (c *Client) Rewrite(ctx context.Context, history []rag.Turn, question strin
 	if len(history) == 0 || strings.TrimSpace(question) == "" {
 		return question, nil
 	}
-	if err := c.needChat(op); err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	var resp openai.ChatCompletionResponse
-	err := c.call(ctx, op, func(ctx context.Context) (err error) {
-		resp, err = c.api.CreateChatCompletion(ctx, c.chatRequest(rewriteMessages(history, question)))
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	text, err := finalText(op, resp)
+	text, err := c.complete(ctx, op, rewriteMessages(history, question))
 	if err != nil {
 		return "", err
 	}
