@@ -26,6 +26,12 @@ type Limits struct {
 	// finish in time is abandoned (its goroutine may still run to its end)
 	// and Extract returns ErrCorrupt.
 	Timeout time.Duration
+	// PDF, when set, parses PDFs instead of this process: use
+	// ChildRunner(exe) to parse them in a child process, so that a hostile
+	// PDF that crashes or exhausts the parser ends only the child. Nil
+	// parses in-process, where a crash the Go runtime cannot recover from
+	// (a stack overflow) ends the whole program.
+	PDF PDFParser
 }
 
 // DefaultLimits returns the limits used for staff uploads: 20 MB files,
@@ -70,7 +76,9 @@ const (
 // Hostile input is refused with one of the package's sentinel errors
 // (wrapped with detail): a file over the limits, a zip bomb, an encrypted or
 // scanned PDF, binary data, an empty or truncated file, an unknown format.
-// Panics inside third-party parsers are recovered and returned as ErrCorrupt.
+// Panics inside third-party parsers are recovered and returned as ErrCorrupt;
+// what cannot be recovered (a stack overflow in the PDF library) is contained
+// only when lim.PDF parses PDFs in a child process (see ChildRunner).
 func Extract(name string, data []byte, lim Limits) (Result, error) {
 	if lim.MaxFileBytes > 0 && int64(len(data)) > lim.MaxFileBytes {
 		return Result{}, fmt.Errorf("%s: %w: %d bytes, limit %d", name, ErrTooLarge, len(data), lim.MaxFileBytes)
@@ -82,9 +90,13 @@ func Extract(name string, data []byte, lim Limits) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("%s: %w", name, err)
 	}
-	res, err := runGuarded(lim.Timeout, func() (Result, error) {
-		return extractFormat(format, data, lim)
-	})
+	parse := func() (Result, error) { return extractFormat(format, data, lim) }
+	timeout := lim.Timeout
+	if format == FormatPDF && lim.PDF != nil {
+		parse = func() (Result, error) { return lim.PDF.ParsePDF(data, lim) }
+		timeout = 0 // the parser enforces lim.Timeout itself (a child is killed)
+	}
+	res, err := runGuarded(timeout, parse)
 	if err != nil {
 		return Result{}, fmt.Errorf("%s (%s): %w", name, format, err)
 	}
