@@ -74,6 +74,9 @@ WEBHOOK_SECRET, METRICS_ADDR, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL, EMBEDD
 ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL (see README.md).`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == extract.ChildCommand { // this process parses one PDF for its parent (extract.ChildRunner)
+		return extract.RunChild(stdin, stdout)
+	}
 	if len(args) == 0 {
 		return usageError{usage}
 	}
