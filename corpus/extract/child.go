@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -36,7 +37,7 @@ const DefaultChildMemory = 512 << 20
 // childMaxStack caps each goroutine stack in the child: the parser's runaway
 // recursions then die after a few milliseconds instead of growing a
 // gigabyte of stack first. Real PDFs need a tiny fraction of it.
-const childMaxStack = 64 << 20
+const childMaxStack = 16 << 20
 
 // ChildParser parses PDFs in a child process of the program itself, so that
 // what Go cannot recover from in the third-party parser (a stack overflow
@@ -56,13 +57,28 @@ type ChildParser struct {
 	MaxMemory int64
 	// Env is the child's whole environment ("KEY=value"); usually empty.
 	Env []string
+	// MaxParallel is how many children may run at once (DefaultChildParallel
+	// when zero); more parses wait for a free slot within their Timeout.
+	MaxParallel int
+
+	once  sync.Once
+	slots chan struct{}
 }
+
+// DefaultChildParallel is how many PDF parser children run at once when
+// ChildParser.MaxParallel is zero: with DefaultChildMemory each, a burst of
+// hostile uploads stays within a gigabyte.
+const DefaultChildParallel = 2
 
 // ChildRunner returns a PDFParser that runs exe as a child process (see
 // ChildParser); exe is normally the running program, from os.Executable.
 func ChildRunner(exe string) *ChildParser {
-	return &ChildParser{Path: exe, MaxMemory: DefaultChildMemory}
+	return &ChildParser{Path: exe, MaxMemory: DefaultChildMemory, MaxParallel: DefaultChildParallel}
 }
+
+// ErrParserBusy: every PDF parser child slot stayed taken for the whole
+// timeout. It says nothing about the file; try again later.
+var ErrParserBusy = errors.New("extract: PDF parser busy")
 
 // childRequest is the first line of the child's standard input; the PDF
 // bytes follow it.
@@ -100,8 +116,9 @@ const maxChildStderr = 64 << 10
 
 // ParsePDF runs the child, sends it data and reads back the result. A
 // child that crashes, runs out of memory or is killed at lim.Timeout gives
-// ErrCorrupt; a child that cannot be started gives an error that is none of
-// the sentinels.
+// ErrCorrupt; a child that cannot be started, or no free slot within the
+// timeout (ErrParserBusy), gives an error that is none of the verdicts on
+// files (UserMessage then asks to try again later).
 func (c *ChildParser) ParsePDF(data []byte, lim Limits) (Result, error) {
 	mem := c.MaxMemory
 	if mem <= 0 {
@@ -116,6 +133,19 @@ func (c *ChildParser) ParsePDF(data []byte, lim Limits) (Result, error) {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
 		defer cancel()
+	}
+	c.once.Do(func() {
+		n := c.MaxParallel
+		if n <= 0 {
+			n = DefaultChildParallel
+		}
+		c.slots = make(chan struct{}, n)
+	})
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("%w: no free slot within %v", ErrParserBusy, lim.Timeout)
 	}
 	cmd := exec.CommandContext(ctx, c.Path, ChildCommand)
 	cmd.Env = append([]string{}, c.Env...) // non-nil: the parent's environment is not inherited

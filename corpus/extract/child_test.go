@@ -288,3 +288,27 @@ func TestHeadTailSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestChildParallelLimit(t *testing.T) {
+	t.Parallel()
+	lim := childLimits(t, "")
+	p := lim.PDF.(*ChildParser)
+	p.MaxParallel = 1
+	if _, err := Extract("a.pdf", samplePDF(), lim); err != nil { // creates the slots
+		t.Fatal(err)
+	}
+	p.slots <- struct{}{} // a parse in flight
+	short := lim
+	short.Timeout = 100 * time.Millisecond
+	_, err := Extract("a.pdf", samplePDF(), short)
+	if !errors.Is(err, ErrParserBusy) || errors.Is(err, ErrCorrupt) {
+		t.Fatalf("err = %v, want ErrParserBusy", err)
+	}
+	if msg := UserMessage(err); !strings.Contains(msg, "稍") {
+		t.Errorf("UserMessage = %q, want a 'try again later'", msg)
+	}
+	<-p.slots
+	if _, err := Extract("a.pdf", samplePDF(), lim); err != nil {
+		t.Fatalf("after the slot freed: %v", err)
+	}
+}

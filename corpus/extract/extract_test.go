@@ -142,7 +142,7 @@ func TestUserMessage(t *testing.T) {
 		t.Errorf("UserMessage(nil) = %q", got)
 	}
 	seen := map[string]error{}
-	for _, e := range []error{ErrTooLarge, ErrEmpty, ErrBinary, ErrUnknownFormat, ErrEncrypted, ErrNoTextLayer, ErrCorrupt, ErrZipBomb} {
+	for _, e := range []error{ErrTooLarge, ErrEmpty, ErrBinary, ErrUnknownFormat, ErrEncrypted, ErrNoTextLayer, ErrCorrupt, ErrZipBomb, ErrParserBusy} {
 		msg := UserMessage(e)
 		if prev, dup := seen[msg]; dup {
 			t.Errorf("%v and %v share message %q", e, prev, msg)

@@ -23,6 +23,8 @@ func UserMessage(err error) string {
 		return "这个文件里没有找到文字内容，是不是发错文件了？"
 	case errors.Is(err, ErrUnknownFormat):
 		return "暂时只支持 .txt、.md、.docx、.pdf 和 .html 文件，请转换成其中一种格式再发。"
+	case errors.Is(err, ErrParserBusy):
+		return "现在同时处理的文件有点多，请稍等一两分钟再发一次。"
 	case errors.Is(err, ErrCorrupt):
 		return "这个文件好像损坏了或没有传完整，请重新导出后再发一次。"
 	}
