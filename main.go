@@ -175,7 +175,13 @@ func openLibrary(cfg config.Config) (*library.Library, error) {
 	if cfg.CorpusDir == "" {
 		return nil, usageError{"set CORPUS_DIR to the folder of documents to manage: the built-in report cannot be changed"}
 	}
-	return library.Open(cfg.CorpusDir, cfg.DataDir, extract.DecodeText)
+	lim := extract.DefaultLimits()
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find this program to parse PDFs in a child process: %w", err)
+	}
+	lim.PDF = extract.ChildRunner(exe) // a hostile PDF can crash only the child
+	return library.OpenWith(cfg.CorpusDir, cfg.DataDir, library.Options{Decode: extract.DecodeText, Limits: lim})
 }
 
 // operator names who made a change from the command line, for the audit log.
