@@ -30,7 +30,7 @@ const (
 // DefaultMinCoverage is the share of a question's weighted terms that the best
 // passage must contain for the corpus to count as answering it. It was chosen
 // with `eval` over the shared sets and the project's own (see BENCHMARKS.md).
-const DefaultMinCoverage = 0.45
+const DefaultMinCoverage = 0.40
 
 // MaxQuestionRunes bounds what of a question is searched; members' messages
 // longer than this are cut (the start usually holds the question).
