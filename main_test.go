@@ -12,9 +12,9 @@ import (
 	"time"
 
 	tgmodels "github.com/go-telegram/bot/models"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/gonghui/qa/bot/telegramtest"
+	"github.com/gonghui/qa/corpus/extract/extracttest"
 )
 
 // env returns a getenv with the given variables and a fresh DATA_DIR.
@@ -134,10 +134,7 @@ func TestIngestThenWarmStart(t *testing.T) {
 
 func TestCorpusDirEncodingsAndBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	gb, err := simplifiedchinese.GB18030.NewEncoder().String("关于开展职工疗休养的通知\n\n今年职工疗休养每人补贴800元，报名截止到6月30日。\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	gb := string(extracttest.GB18030(t, "关于开展职工疗休养的通知\n\n今年职工疗休养每人补贴800元，报名截止到6月30日。\n"))
 	files := map[string][]byte{
 		"notice.txt": []byte(gb),
 		"empty.txt":  nil,

@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,12 +17,12 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/bot/telegramtest"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/corpus/extract/extracttest"
 	"github.com/gonghui/qa/corpus/library"
 	"github.com/gonghui/qa/rag"
 )
@@ -216,15 +215,6 @@ const notice = "关于组织2024年职工疗休养的通知\n\n2024年5月1日\n
 const lanzhou = "---\ntitle: 兰州市总工会工作综述\ndate: 2020-07-02\n---\n\n" +
 	"金秋助学活动为考上大学的困难职工子女每人发放助学金3000元。\n"
 
-func gb18030(t *testing.T, s string) []byte {
-	t.Helper()
-	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func TestStaffAddsGB18030NoticeAndMembersAreAnsweredFromIt(t *testing.T) {
 	e := newStaffEnv(t, nil, nil) // a new, empty CORPUS_DIR
 	const q = "职工疗休养每人补助多少钱？"
@@ -232,7 +222,7 @@ func TestStaffAddsGB18030NoticeAndMembersAreAnsweredFromIt(t *testing.T) {
 	// No documents yet: the member is told so, and the question counts for /gaps.
 	mustContain(t, "answer with no documents", e.ask(t, q).Text, "还没有文件")
 
-	data := gb18030(t, notice)
+	data := extracttest.GB18030(t, notice)
 	if bytes.Contains(data, []byte("疗休养")) {
 		t.Fatal("the fixture is not GB18030")
 	}
@@ -330,35 +320,6 @@ func TestNonStaffCannotUploadOrManage(t *testing.T) {
 	}
 }
 
-// docx builds a minimal Word document with one paragraph per line.
-func docx(t *testing.T, text string) []byte {
-	t.Helper()
-	var body strings.Builder
-	for _, line := range strings.Split(text, "\n") {
-		if line != "" {
-			fmt.Fprintf(&body, `<w:p><w:r><w:t>%s</w:t></w:r></w:p>`, line)
-		}
-	}
-	return zipOf(t, "word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+body.String()+`</w:body></w:document>`)
-}
-
-func zipOf(t *testing.T, name, content string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.WriteString(w, content); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func TestStaffReplacesAndRemovesDocuments(t *testing.T) {
 	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou, "liaoxiuyang.md": notice}, nil)
 	const q = "职工疗休养每人补助多少钱？"
@@ -366,7 +327,7 @@ func TestStaffReplacesAndRemovesDocuments(t *testing.T) {
 
 	// The same title as a .docx replaces it.
 	v2 := strings.Replace(notice, "1800元", "2000元", 1)
-	preview := e.upload(t, staff, staffChat, "疗休养通知（修订）.docx", docx(t, v2), "")
+	preview := e.upload(t, staff, staffChat, "疗休养通知（修订）.docx", extracttest.DOCX(t, v2), "")
 	mustContain(t, "preview", preview.Text, "将替换《关于组织2024年职工疗休养的通知》", "liaoxiuyang")
 	done := e.press(t, staff, staffChat, preview, "确认入库")
 	mustContain(t, "confirmation", done.Text, "已替换", "ID：<code>liaoxiuyang</code>")
@@ -415,36 +376,10 @@ func TestStaffReplacesAndRemovesDocuments(t *testing.T) {
 	}
 }
 
-// scannedPDF is a one-page PDF whose page only paints an image.
-func scannedPDF() []byte {
-	content := "q 612 0 0 792 0 0 cm /Im1 Do Q"
-	objs := []string{
-		"<</Type/Catalog/Pages 2 0 R>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</XObject<</Im1 5 0 R>>>>>>",
-		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
-		"<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream",
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return []byte(b.String())
-}
-
 func TestHostileUploadsAreRefusedAndChangeNothing(t *testing.T) {
 	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou}, nil)
 	before := e.corpusState(t)
-	bomb := zipOf(t, "word/document.xml", strings.Repeat("<w:p><w:r><w:t>工会工会工会</w:t></w:r></w:p>", 200_000))
+	bomb := extracttest.Zip(t, "word/document.xml", strings.Repeat("<w:p><w:r><w:t>工会工会工会</w:t></w:r></w:p>", 200_000))
 	ole := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), bytes.Repeat([]byte{0}, 512)...)
 	binary := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0, 1, 2, 0xff}, 100)...)
 
@@ -467,7 +402,7 @@ func TestHostileUploadsAreRefusedAndChangeNothing(t *testing.T) {
 			e.srv.PushUpdate(models.Update{Message: m})
 		}, extract.UserMessage(extract.ErrTooLarge)},
 		{"zip bomb docx", func() { e.srv.SendDocument(staffChat, staff, "bomb", "bomb.docx", bomb, "") }, extract.UserMessage(extract.ErrZipBomb)},
-		{"scanned pdf", func() { e.srv.SendDocument(staffChat, staff, "scan", "扫描件.pdf", scannedPDF(), "") }, extract.UserMessage(extract.ErrNoTextLayer)},
+		{"scanned pdf", func() { e.srv.SendDocument(staffChat, staff, "scan", "扫描件.pdf", extracttest.ScannedPDF(), "") }, extract.UserMessage(extract.ErrNoTextLayer)},
 		{"encrypted docx", func() { e.srv.SendDocument(staffChat, staff, "ole", "加密.docx", ole, "") }, extract.UserMessage(extract.ErrEncrypted)},
 		{"binary renamed .txt", func() { e.srv.SendDocument(staffChat, staff, "png", "photo.txt", binary, "") }, extract.UserMessage(extract.ErrBinary)},
 		{"empty file", func() { e.srv.SendDocument(staffChat, staff, "empty", "空白.txt", nil, "") }, extract.UserMessage(extract.ErrEmpty)},
@@ -545,7 +480,7 @@ func TestPreviewSurvivesRestartExpiresAndTwoStaffConfirmAtOnce(t *testing.T) {
 func TestTwoStaffUploadTheSameNoticeAtOnce(t *testing.T) {
 	e := newStaffEnv(t, nil, nil)
 	p1 := e.upload(t, staff, staffChat, "疗休养.txt", []byte(notice), "")
-	p2 := e.upload(t, staff2, staffChat2, "疗休养通知.docx", docx(t, strings.Replace(notice, "1800元", "2000元", 1)), "")
+	p2 := e.upload(t, staff2, staffChat2, "疗休养通知.docx", extracttest.DOCX(t, strings.Replace(notice, "1800元", "2000元", 1)), "")
 	pushCallback(e.srv, staff, p1, staffChat, callbackData(p1, "确认入库"))
 	pushCallback(e.srv, staff2, p2, staffChat2, callbackData(p2, "确认入库"))
 	got := []string{e.next(t, staffChat.ID).Text, e.next(t, staffChat2.ID).Text}
@@ -589,7 +524,7 @@ func TestServeNoticesCLIChangesAndReindex(t *testing.T) {
 	e.run.stop() // no watcher racing the import
 	e.tweak = func(o *bot.Options) { o.WatchEvery = -1 }
 	if err := os.WriteFile(filepath.Join(e.corpusDir, "助学通知.docx"),
-		docx(t, "关于2024年金秋助学的通知\n考入本科的困难职工子女每人资助5000元。"), 0o644); err != nil {
+		extracttest.DOCX(t, "关于2024年金秋助学的通知\n考入本科的困难职工子女每人资助5000元。"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(e.corpusDir, "坏文件.pdf"), []byte("%PDF-1.4 broken"), 0o644); err != nil {

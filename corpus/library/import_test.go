@@ -10,15 +10,16 @@ import (
 	"time"
 
 	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/corpus/extract/extracttest"
 )
 
 func TestImportHandCopiedFiles(t *testing.T) {
 	f := newFixture(t)
 	f.write(t, "lanzhou.md", handCopied)
-	f.write(t, "2024/助学.docx", string(docx(t, "关于金秋助学的通知\n今年金秋助学每人资助5000元，报名到9月15日。")))
+	f.write(t, "2024/助学.docx", string(extracttest.DOCX(t, "关于金秋助学的通知\n今年金秋助学每人资助5000元，报名到9月15日。")))
 	f.write(t, "hotline.html", "<html><head><title>职工服务热线</title></head><body><p>职工服务热线改为12351，全天24小时有人接听。</p></body></html>")
 	f.write(t, "broken.docx", "PK\x03\x04broken")
-	f.write(t, "_drafts/skip.docx", string(docx(t, "草稿\n不应导入的草稿内容。")))
+	f.write(t, "_drafts/skip.docx", string(extracttest.DOCX(t, "草稿\n不应导入的草稿内容。")))
 	l := f.open(t, nil)
 
 	got, err := l.Import("cli:op")
@@ -61,7 +62,7 @@ func TestImportHandCopiedFiles(t *testing.T) {
 	}
 
 	// Copying an updated version by hand replaces the document of the same title.
-	f.write(t, "助学v2.docx", string(docx(t, "关于金秋助学的通知\n今年金秋助学每人资助6000元。")))
+	f.write(t, "助学v2.docx", string(extracttest.DOCX(t, "关于金秋助学的通知\n今年金秋助学每人资助6000元。")))
 	got, err = l.Import("cli:op")
 	if err != nil {
 		t.Fatal(err)

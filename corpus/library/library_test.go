@@ -1,7 +1,6 @@
 package library
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -13,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/corpus/extract/extracttest"
 )
 
 // clock is a settable test clock.
@@ -123,15 +121,6 @@ func sameSnapshot(t *testing.T, before, after map[string]string) {
 	}
 }
 
-func gb18030(t *testing.T, s string) []byte {
-	t.Helper()
-	b, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func passagesText(docs []corpus.Document) string {
 	var b strings.Builder
 	for _, d := range docs {
@@ -158,7 +147,7 @@ func TestPrepareCommitGB18030(t *testing.T) {
 	f.write(t, "lanzhou.md", handCopied)
 	l := f.open(t, nil)
 
-	p, err := l.Prepare("疗休养通知.txt", gb18030(t, notice), Meta{}, "tg:42")
+	p, err := l.Prepare("疗休养通知.txt", extracttest.GB18030(t, notice), Meta{}, "tg:42")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +180,7 @@ func TestPrepareCommitGB18030(t *testing.T) {
 		t.Errorf("new fact not in passages of %q", got.Body)
 	}
 	orig, err := os.ReadFile(filepath.Join(f.corpusDir, "originals", doc.ID+".txt"))
-	if err != nil || !bytes.Equal(orig, gb18030(t, notice)) {
+	if err != nil || !bytes.Equal(orig, extracttest.GB18030(t, notice)) {
 		t.Errorf("original not stored as uploaded: %v", err)
 	}
 	if _, err := l.Get(p.ID); !errors.Is(err, ErrNotFound) {
@@ -252,7 +241,7 @@ func TestReplace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := l.Prepare("b.docx", docx(t, v2), Meta{}, "tg:2")
+		p, err := l.Prepare("b.docx", extracttest.DOCX(t, v2), Meta{}, "tg:2")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -474,37 +463,8 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// docx builds a minimal .docx with one paragraph per line of text.
-func docx(t *testing.T, text string) []byte {
-	t.Helper()
-	var body strings.Builder
-	for _, line := range strings.Split(text, "\n") {
-		if line != "" {
-			fmt.Fprintf(&body, `<w:p><w:r><w:t>%s</w:t></w:r></w:p>`, line)
-		}
-	}
-	return zipOf(t, "word/document.xml", `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+body.String()+`</w:body></w:document>`)
-}
-
-func zipOf(t *testing.T, name, content string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write([]byte(content)); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func TestHostileUploadsChangeNothing(t *testing.T) {
-	bomb := zipOf(t, "word/document.xml", strings.Repeat("<w:p><w:r><w:t>工会工会工会</w:t></w:r></w:p>", 200_000))
+	bomb := extracttest.Zip(t, "word/document.xml", strings.Repeat("<w:p><w:r><w:t>工会工会工会</w:t></w:r></w:p>", 200_000))
 	for _, tc := range []struct {
 		name string
 		file string
@@ -517,8 +477,8 @@ func TestHostileUploadsChangeNothing(t *testing.T) {
 		{"zip bomb docx", "bomb.docx", bomb, extract.ErrZipBomb},
 		{"over 20 MB", "big.txt", bytes.Repeat([]byte("工会"), 20<<20/6+1), extract.ErrTooLarge},
 		{"unknown format", "sheet.xlsx", []byte("PK\x03\x04 not really"), extract.ErrUnknownFormat},
-		{"scanned pdf", "scan.pdf", scannedPDF(), extract.ErrNoTextLayer},
-		{"truncated docx", "cut.docx", docx(t, notice)[:60], extract.ErrCorrupt},
+		{"scanned pdf", "scan.pdf", extracttest.ScannedPDF(), extract.ErrNoTextLayer},
+		{"truncated docx", "cut.docx", extracttest.DOCX(t, notice)[:60], extract.ErrCorrupt},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t)
@@ -610,32 +570,6 @@ func TestFailuresLeaveCorpusAsItWas(t *testing.T) {
 			sameSnapshot(t, before, snapshot(t, f.corpusDir))
 		})
 	}
-}
-
-// scannedPDF is a one-page PDF whose page only paints an image: no text layer.
-func scannedPDF() []byte {
-	content := "q 612 0 0 792 0 0 cm /Im1 Do Q"
-	objs := []string{
-		"<</Type/Catalog/Pages 2 0 R>>",
-		"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-		"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R/Resources<</XObject<</Im1 5 0 R>>>>>>",
-		fmt.Sprintf("<</Length %d>>\nstream\n%s\nendstream", len(content), content),
-		"<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace/DeviceGray/BitsPerComponent 8/Length 1>>\nstream\n\x80\nendstream",
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return []byte(b.String())
 }
 
 func TestRecoverAfterCrash(t *testing.T) {
