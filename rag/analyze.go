@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -21,7 +22,7 @@ var stopPhrases = []string{
 	"可不可以", "能不能", "有没有", "是不是", "会不会", "多不多", "好不好", "行不行", "过没有", "了没有", "没有",
 	"请问一下", "请问", "想问一下", "想问", "问一下", "想知道", "知道", "告诉我",
 	"多少钱", "多少", "什么样", "什么时候", "什么", "怎么样", "怎么办", "怎么", "怎样", "如何", "为什么", "为啥",
-	"哪些", "哪里", "哪儿", "哪个", "哪家", "多久", "多长", "几个", "几家", "几次", "几回", "几年", "几名", "几人",
+	"哪些", "哪里", "哪儿", "去哪儿", "去哪", "上哪儿", "上哪", "哪个", "哪家", "多久", "多长", "几个", "几家", "几次", "几回", "几年", "几名", "几人",
 	// Everyday filler that names no topic.
 	"一共", "总共", "总计", "一下", "咱们", "我们", "你们", "他们", "大家", "人家", "自己",
 	"这个", "那个", "这些", "那些", "这种", "那种", "这样", "那样", "这块", "这边", "那边", "这里", "那里",
@@ -30,6 +31,7 @@ var stopPhrases = []string{
 	"应该", "需要", "打算", "想要", "还是", "或者", "而且", "但是", "不过", "所以", "因为", "如果", "要是",
 	"搞过", "办过", "有过", "做过", "弄过", "搞", "弄", "啥", "咋", "谁",
 	"一起", "身边", "这么", "那么", "多么", "怎么回事", "出来", "起来", "下来", "上来", "过来",
+	"的时候", "有时候", "时候", "找个地方", "什么地方", "这种地方", "那种地方", "有个地方",
 	// Particles, pronouns and function words. A single character is cut only
 	// where it does not form a word of the corpus with its neighbour (就业,
 	// 技能, 和谐 and 了解 stay whole): see Analyzer.Prepare.
@@ -183,13 +185,38 @@ func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
 	// Thesaurus first, on the question as typed (its words may hold stop
 	// characters, e.g. 写的信).
 	synAt := make([][]int, len(rs))
+	// A member who writes a report term (母婴休息室) means that term: an
+	// everyday word inside it (休息室) does not trigger another entry.
+	literal := make([][]int, len(rs)) // entries whose report terms cover the rune
+	for k, s := range a.thesaurus {
+		for _, t := range s.terms {
+			tr := []rune(t)
+			for i := 0; i+len(tr) <= len(rs); i++ {
+				if len(tr) > 1 && string(rs[i:i+len(tr)]) == t {
+					for j := i; j < i+len(tr); j++ {
+						literal[j] = append(literal[j], k)
+					}
+				}
+			}
+		}
+	}
+	// inside reports whether runes [i, i+n) all lie in report terms of
+	// entries other than k.
+	inside := func(k, i, n int) bool {
+		for j := i; j < i+n; j++ {
+			if len(literal[j]) == 0 || slices.Contains(literal[j], k) {
+				return false
+			}
+		}
+		return true
+	}
 	var expansions []string
-	for _, s := range a.thesaurus {
+	for k, s := range a.thesaurus {
 		hit := false
 		for _, w := range s.words {
 			wr := []rune(w)
 			for i := 0; i+len(wr) <= len(rs); i++ {
-				if string(rs[i:i+len(wr)]) != w {
+				if string(rs[i:i+len(wr)]) != w || inside(k, i, len(wr)) {
 					continue
 				}
 				if !hit {

@@ -276,3 +276,15 @@ func TestConcurrentAnswersDuringUpdate(t *testing.T) {
 	}
 	<-done
 }
+
+func TestReportTermsInTheQuestionWin(t *testing.T) {
+	e := newTestEngine(t, Options{})
+	// 休息室 is an everyday word for rest stations, but 母婴休息室 is the report's own term.
+	a, err := e.Answer(context.Background(), "", "母婴休息室有几家？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Text, "母婴休息室") {
+		t.Errorf("answer %q", a.Text)
+	}
+}
