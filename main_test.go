@@ -304,3 +304,12 @@ func TestEmbeddingServerDownFallsBackOffline(t *testing.T) {
 		t.Error("the API key leaked")
 	}
 }
+
+// TestServeInvisibleQuestion: a message of invisible characters gets a hint,
+// not an apology for a failure.
+func TestServeInvisibleQuestion(t *testing.T) {
+	got := serveOnce(t, "\u200b\u200b")
+	if !strings.Contains(got, "没看到问题的文字") {
+		t.Errorf("reply: %q", got)
+	}
+}

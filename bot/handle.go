@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
+
+	"github.com/gonghui/qa/rag"
 )
 
 // What the bot says, in short and warm Chinese.
@@ -22,6 +25,7 @@ const (
 	textGroupHello = "大家好，我是工会的问答助手！有问题请 @我，或用 /ask 加上问题，比如：/ask 农民工被拖欠工资怎么办？"
 	textNonText    = "我现在只能看懂文字问题哦，请把问题用文字发给我吧。"
 	textEmptyAsk   = "请把问题写在后面，比如：/ask 送外卖累了哪里能歇脚？"
+	textNoText     = "没看到问题的文字，请用一句话说说想了解什么，比如：孩子考上大学，工会有助学金吗？"
 	textRateLimit  = "问得有点快啦，请稍后再问。"
 	textFailed     = "抱歉，我这会儿没能答上来，请稍后再问一次。"
 	textPanic      = "抱歉，我这边出了点问题，请稍后再问一次。"
@@ -180,6 +184,11 @@ func (r *runner) answer(ctx context.Context, id int64, m *models.Message, q stri
 	outcome := outcomeAnswered
 	if err != nil && r.hctx.Err() != nil {
 		return // shutting down: the update stays in the inbox and is answered after restart
+	}
+	if errors.Is(err, rag.ErrEmptyQuestion) { // only invisible characters
+		r.reply(ctx, m, esc(textNoText), nil)
+		r.finish(id, nil)
+		return
 	}
 	if err != nil {
 		r.log.Error("cannot answer", "chat", m.Chat.ID, "err", err)
