@@ -139,16 +139,6 @@ func positive(getenv func(string) string, name string, def int) (int, error) {
 	return n, nil
 }
 
-// IsAdmin reports whether the Telegram user id is staff.
-func (c Config) IsAdmin(id int64) bool {
-	for _, a := range c.AdminIDs {
-		if a == id {
-			return true
-		}
-	}
-	return false
-}
-
 // String prints the configuration with secrets redacted, for a start-up log.
 func (c Config) String() string {
 	red := func(s string) string {

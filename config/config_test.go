@@ -42,7 +42,7 @@ func TestAdminsAndRedaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.IsAdmin(22) || !c.IsAdmin(33) || c.IsAdmin(44) || c.LLMTimeout != 45*time.Second {
+	if len(c.AdminIDs) != 3 || c.AdminIDs[1] != 22 || c.AdminIDs[2] != 33 || c.LLMTimeout != 45*time.Second {
 		t.Errorf("config: %+v", c)
 	}
 	if s := c.String(); strings.Contains(s, "sk-secret") || strings.Contains(s, "secret-token") {
