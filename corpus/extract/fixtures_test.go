@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/gonghui/qa/corpus/extract/extracttest"
 )
 
 // makeZip builds a ZIP archive from name/content pairs (in order).
@@ -129,25 +131,6 @@ func lyingZipBombDOCX(t testing.TB, n int) []byte {
 	return buf.Bytes()
 }
 
-// buildPDF assembles objects (numbered from 1) into a PDF with a correct
-// xref table. trailerExtra is added to the trailer dictionary.
-func buildPDF(objects []string, trailerExtra string) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, obj := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, obj)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, trailerExtra, xref)
-	return b.Bytes()
-}
-
 func pdfStream(dict, data string) string {
 	return fmt.Sprintf("<< %s /Length %d >>\nstream\n%s\nendstream", dict, len(data), data)
 }
@@ -166,7 +149,7 @@ func pdfWithContent(content string, fonts ...string) []byte {
 		pdfStream("", content),
 	}
 	objs = append(objs, fonts...)
-	return buildPDF(objs, "")
+	return extracttest.PDF(objs, "")
 }
 
 const helvetica = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
@@ -212,7 +195,7 @@ func identityToUnicodePDF() []byte {
 		"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
 		pdfStream("", cmap),
 	}
-	return buildPDF(objs, "")
+	return extracttest.PDF(objs, "")
 }
 
 func ucs2Hex(s string) string {
@@ -232,7 +215,7 @@ func imageOnlyPDF() []byte {
 		pdfStream("", "q 595 0 0 842 0 0 cm /Im1 Do Q"),
 		pdfStream("/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8", "\x00\xff\xff\x00"),
 	}
-	return buildPDF(objs, "")
+	return extracttest.PDF(objs, "")
 }
 
 // encryptedPDF is protected with RC4 (R2) and a user password, computed as
@@ -265,7 +248,7 @@ func encryptedPDF() []byte {
 		pdfStream("", "garbled"),
 		fmt.Sprintf("<< /Filter /Standard /V 1 /R 2 /O <%X> /U <%X> /P %d >>", o, u, p),
 	}
-	return buildPDF(objs, fmt.Sprintf("/Encrypt 5 0 R /ID [<%X> <%X>]", id, id))
+	return extracttest.PDF(objs, fmt.Sprintf("/Encrypt 5 0 R /ID [<%X> <%X>]", id, id))
 }
 
 // aes256PDF declares AES-256 (V5) encryption, which the library does not
@@ -277,7 +260,7 @@ func aes256PDF() []byte {
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
 		"<< /Filter /Standard /V 5 /R 6 /Length 256 >>",
 	}
-	return buildPDF(objs, "/Encrypt 4 0 R /ID [<00> <00>]")
+	return extracttest.PDF(objs, "/Encrypt 4 0 R /ID [<00> <00>]")
 }
 
 const noisyHTML = `<!DOCTYPE html><html><head><meta charset="utf-8"><title>助学金通知 - 甘肃工人报</title>
@@ -314,7 +297,7 @@ func flateBombPDF(n int) []byte {
 		fmt.Sprintf("<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream", comp.Len(), comp.Bytes()),
 		helvetica,
 	}
-	return buildPDF(objs, "")
+	return extracttest.PDF(objs, "")
 }
 
 // cyclicPagesPDF has a page tree whose Pages node lists itself as a kid.
@@ -326,5 +309,5 @@ func cyclicPagesPDF() []byte {
 		pdfStream("", "BT /F1 12 Tf 72 720 Td (Loop notice) Tj ET"),
 		helvetica,
 	}
-	return buildPDF(objs, "")
+	return extracttest.PDF(objs, "")
 }
