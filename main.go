@@ -64,7 +64,7 @@ Usage:
   gonghui-qa remove ID         remove a document from CORPUS_DIR (audited)
   gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]
                  [-require recall_at_1>=0.95,...]
-                               score a question set (format: shared/eval/README.md);
+                               score a question set (format: rag/eval/testdata/README.md);
                                -require exits 1 when a figure is below its bound
   gonghui-qa serve             run the Telegram bot (TELEGRAM_BOT_TOKEN required)
   gonghui-qa help              this text

@@ -1,5 +1,5 @@
 // Package eval scores the engine on a question set in the format of
-// shared/eval/README.md: retrieval recall and MRR, whether the answer a member
+// rag/eval/testdata/README.md: retrieval recall and MRR, whether the answer a member
 // reads holds the expected fact, abstention, and latency.
 package eval
 
