@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/gonghui/qa/config"
+	"github.com/gonghui/qa/corpus"
+)
+
+// ask prints one answer to the question in args.
+func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	q := strings.TrimSpace(corpus.Normalize(strings.Join(args, " ")))
+	if q == "" {
+		return usageError{"请在 ask 后面写上问题，例如：gonghui-qa ask \"孩子考上大学，工会有助学金吗？\""}
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	a, err := e.Answer(ctx, "", q)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, a.String())
+	return nil
+}
+
+// chat answers each line of stdin, keeping the conversation so that
+// follow-ups use the previous question.
+func chat(ctx context.Context, cfg config.Config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "您好！我是工会问答助手，请输入问题（Ctrl-D 结束）。")
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.TrimSpace(corpus.Normalize(line)) == "" {
+			continue
+		}
+		a, err := e.Answer(ctx, "chat", line)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n\n", a.String())
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read standard input: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/gonghui/qa/config"
+	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/eval"
+)
+
+// evaluate scores a question set and, with -require, fails below the bounds.
+func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fl := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fl.SetOutput(io.Discard)
+	questions := fl.String("questions", "", "question set (JSONL)")
+	k := fl.Int("k", 5, "passages retrieved for recall@k")
+	asJSON := fl.Bool("json", false, "print one JSON object as the last line")
+	mode := fl.String("mode", string(rag.ModeFused), "retrieval: fused, lexical or dense")
+	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
+	denseWeight := fl.Float64("dense-weight", 0, "weight of the dense ranking in the fusion (0: the default)")
+	minCoverage := fl.Float64("min-coverage", 0, "coverage threshold for answering (0: the default)")
+	require := fl.String("require", "", "fail unless the figures meet these, e.g. recall_at_1>=0.95,false_abstain<=0.05")
+	if err := fl.Parse(args); err != nil || *questions == "" || *k <= 0 {
+		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep] [-require field>=x,...]"}
+	}
+	switch rag.Mode(*mode) {
+	case rag.ModeFused, rag.ModeLexical, rag.ModeDense:
+	default:
+		return usageError{fmt.Sprintf("eval: unknown -mode %q (want fused, lexical or dense)", *mode)}
+	}
+	cases, err := eval.Load(*questions)
+	if err != nil {
+		return err
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	e = e.WithOptions(func(o *rag.Options) {
+		o.Mode = rag.Mode(*mode)
+		o.TopK = max(*k, 5)
+		if *denseWeight > 0 {
+			o.DenseWeight = *denseWeight
+		}
+		if *minCoverage > 0 {
+			o.MinCoverage = *minCoverage
+		}
+	})
+	if *sweep {
+		confs, err := eval.Confidences(ctx, e.WithOptions(func(o *rag.Options) { o.MinCoverage = 1e-9 }), cases)
+		if err != nil {
+			return err
+		}
+		eval.WriteSweep(stdout, confs)
+		return nil
+	}
+	rep, err := eval.Run(ctx, e, cases, *k)
+	if err != nil {
+		return err
+	}
+	failed, err := eval.Check(rep, *require)
+	if err != nil {
+		return usageError{"eval -require: " + err.Error()}
+	}
+	if *asJSON {
+		b, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, string(b))
+	} else {
+		rep.WriteTable(stdout)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%s: below the required figures: %s", *questions, strings.Join(failed, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gonghui/qa/bot"
+	"github.com/gonghui/qa/config"
+)
+
+// serve runs the Telegram bot until ctx is cancelled.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.TelegramToken == "" {
+		return usageError{"serve: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token (see README.md)"}
+	}
+	if !bot.ValidToken(cfg.TelegramToken) {
+		return usageError{"serve: TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 30 or more letters, digits, - or _)"}
+	}
+	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
+		return usageError{"serve: WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret so that only Telegram can post updates"}
+	}
+	var lib bot.Library // a nil interface without CORPUS_DIR: the built-in report is read-only
+	if cfg.CorpusDir != "" {
+		// Creates the folder (a new, empty one is a valid start: staff fill
+		// it) and, under its lock, cleans up after a change a crash cut short.
+		l, err := openLibrary(cfg)
+		if err != nil {
+			return err
+		}
+		lib = l
+	}
+	e, _, err := openEngine(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	_, name, _ := corpusFS(cfg)
+	return bot.Run(ctx, bot.Options{
+		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
+		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
+		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
+		AdminIDs:  cfg.AdminIDs,
+		Library:   lib,
+		Updater:   e,
+		Logger:    log,
+	}, e)
+}

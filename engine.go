@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/gonghui/qa/config"
+	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/llm"
+)
+
+// openEngine loads the corpus and builds the engine, reusing the index
+// persisted in DATA_DIR when it is current.
+func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.Engine, rag.Stats, error) {
+	folder, err := corpus.NewFolder()
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	an, err := rag.NewAnalyzer(folder, "")
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	models, err := newModels(cfg, folder, log)
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	docs, name, err := loadDocs(cfg, log)
+	if err != nil {
+		return nil, rag.Stats{}, err
+	}
+	open := func(emb rag.Embedder) (*rag.Engine, rag.Stats, error) {
+		weight := 0.0 // the default, measured for the offline embedding
+		if _, offline := emb.(*rag.HashEmbedder); !offline {
+			weight = 1 // a model's embedding understands wording; weigh it as BM25
+		}
+		e := rag.NewEngine(rag.Options{
+			Analyzer:    an,
+			Embedder:    emb,
+			Generator:   models.generator,
+			Rewriter:    models.rewriter,
+			IndexPath:   indexPath(cfg.DataDir, emb.Name()),
+			DenseWeight: weight,
+			Logger:      log,
+		})
+		st, err := e.Update(ctx, docs)
+		return e, st, err
+	}
+	e, st, err := open(models.embedder)
+	if err != nil {
+		if _, offline := models.embedder.(*rag.HashEmbedder); offline {
+			return nil, st, err
+		}
+		log.Warn("embedding server unavailable and no current index cached; using the offline embedding", "err", err)
+		if e, st, err = open(rag.NewHashEmbedder(folder, rag.DefaultHashDim)); err != nil {
+			return nil, st, err
+		}
+	}
+	log.Info("corpus loaded", "corpus", name, "documents", len(docs), "passages", e.PassageCount(),
+		"embedded", st.Embedded, "reused", st.Reused)
+	return e, st, nil
+}
+
+// models are the embedding and, optionally, the language model in use.
+type models struct {
+	embedder  rag.Embedder
+	generator rag.Generator
+	rewriter  rag.Rewriter
+}
+
+// newModels picks the offline hashing embedding and extractive answers unless
+// an OpenAI-compatible server is configured.
+func newModels(cfg config.Config, folder *corpus.Folder, log *slog.Logger) (models, error) {
+	m := models{embedder: rag.NewHashEmbedder(folder, rag.DefaultHashDim)}
+	lc := llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, ChatModel: cfg.LLMModel,
+		EmbeddingModel: cfg.EmbeddingModel, Timeout: cfg.LLMTimeout}
+	if !lc.Generation() && !lc.Embeddings() {
+		return m, nil
+	}
+	client := llm.New(lc, log)
+	log.Info("language model server configured", "llm", lc) // LogValue hides the key
+	if lc.Generation() {
+		m.generator, m.rewriter = client, client
+	}
+	if lc.Embeddings() {
+		m.embedder = client
+	}
+	return m, nil
+}
+
+// indexPath is where the index for an embedding is kept: one file per
+// embedding, so switching to a server and back reuses both.
+func indexPath(dataDir, embedder string) string {
+	slug := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, embedder)
+	return filepath.Join(dataDir, "index-"+slug+".gob")
+}
