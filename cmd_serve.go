@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -9,8 +10,21 @@ import (
 	"github.com/gonghui/qa/config"
 )
 
-// serve runs the Telegram bot until ctx is cancelled.
+// serve runs the Telegram bot until ctx is cancelled. A cancellation while it
+// is still starting (Ctrl-C, SIGTERM) is a clean stop, not an error.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	err := startAndServe(ctx, cfg, log)
+	if err != nil && ctx.Err() != nil {
+		var u usageError
+		if !errors.As(err, &u) {
+			log.Info("stopped during start-up")
+			return nil
+		}
+	}
+	return err
+}
+
+func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.TelegramToken == "" {
 		return usageError{"serve: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set its token (see README.md)"}
 	}
@@ -20,6 +34,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.WebhookURL != "" && cfg.WebhookSecret == "" {
 		return usageError{"serve: WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a random secret so that only Telegram can post updates"}
 	}
+	b := buildInfo()
+	log.Info("gonghui-qa starting", "version", b.Version, "commit", b.Commit, "built", b.Date, "go", b.GoVersion,
+		"config", cfg) // config.Config.LogValue shows secrets only as set or not
 	var lib bot.Library // a nil interface without CORPUS_DIR: the built-in report is read-only
 	if cfg.CorpusDir != "" {
 		// Creates the folder (a new, empty one is a valid start: staff fill
@@ -39,7 +56,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
 		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
-		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery,
+		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery, SendPerSecond: cfg.SendPerSecond,
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 		AdminIDs:  cfg.AdminIDs,
 		Library:   lib,

@@ -5,11 +5,12 @@ import (
 	"log/slog"
 )
 
-// newLogger logs to stderr; the one-shot commands only warn, so that their
+// newLogger logs to stderr, as text or (LOG_FORMAT=json) one JSON object a
+// line for log collectors; the one-shot commands only warn, so that their
 // output stays the answer.
-func newLogger(w io.Writer, level, cmd string) *slog.Logger {
+func newLogger(w io.Writer, level, format, cmd string) *slog.Logger {
 	lv := slog.LevelInfo
-	if cmd == "ask" || cmd == "chat" || cmd == "eval" {
+	if cmd == "ask" || cmd == "chat" || cmd == "eval" || cmd == "healthcheck" {
 		lv = slog.LevelWarn
 	}
 	switch level {
@@ -22,5 +23,9 @@ func newLogger(w io.Writer, level, cmd string) *slog.Logger {
 	case "error":
 		lv = slog.LevelError
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lv}))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

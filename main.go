@@ -52,11 +52,15 @@ Usage:
                                score a question set (format: rag/eval/testdata/README.md);
                                -require exits 1 when a figure is below its bound
   gonghui-qa serve             run the Telegram bot (TELEGRAM_BOT_TOKEN required)
-  gonghui-qa help              this text
+  gonghui-qa healthcheck [-url URL]
+                               probe a running serve's /healthz (at METRICS_ADDR): exit 0 healthy, 1 not
+  gonghui-qa version           version, commit, build date and Go version
+  gonghui-qa help              this text (works whatever the settings)
 
 Environment: CORPUS_DIR, DATA_DIR, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, WEBHOOK_URL, LISTEN_ADDR,
-WEBHOOK_SECRET, METRICS_ADDR, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL, EMBEDDING_MODEL, LLM_TIMEOUT,
-ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL (see README.md).`
+WEBHOOK_SECRET, METRICS_ADDR, SEND_PER_SECOND, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL, EMBEDDING_MODEL,
+LLM_TIMEOUT, ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL, LOG_FORMAT (see README.md).
+Secrets may come from files instead: TELEGRAM_BOT_TOKEN_FILE, OPENAI_API_KEY_FILE, WEBHOOK_SECRET_FILE.`
 
 // run is the whole program, startable from a test: it loads the configuration
 // and dispatches to the command, whose body lives in cmd_<command>.go (the
@@ -68,15 +72,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if len(args) == 0 {
 		return usageError{usage}
 	}
+	switch args[0] { // these work whatever the settings
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	case "version", "-version", "--version":
+		return printVersion(stdout)
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return usageError{"configuration: " + err.Error()}
 	}
-	log := newLogger(stderr, cfg.LogLevel, args[0])
+	log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat, args[0])
+	for _, w := range cfg.Warnings {
+		log.Warn(w)
+	}
 	switch args[0] {
-	case "help", "-h", "-help", "--help":
-		fmt.Fprintln(stdout, usage)
-		return nil
 	case "ask":
 		return ask(ctx, cfg, log, args[1:], stdout)
 	case "chat":
@@ -91,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return evaluate(ctx, cfg, log, args[1:], stdout)
 	case "serve":
 		return serve(ctx, cfg, log)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, args[1:], stdout)
 	default:
 		return usageError{fmt.Sprintf("unknown command %q\n\n%s", args[0], usage)}
 	}

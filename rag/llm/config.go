@@ -14,8 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -55,40 +53,6 @@ type Config struct {
 	RetryBackoff time.Duration
 	// HTTPClient replaces the default HTTP client, e.g. in tests.
 	HTTPClient *http.Client
-}
-
-// FromEnv reads the public configuration: OPENAI_BASE_URL, OPENAI_API_KEY,
-// LLM_MODEL, EMBEDDING_MODEL and LLM_TIMEOUT (a Go duration such as 20s, or a
-// number of seconds). getenv is usually os.Getenv.
-func FromEnv(getenv func(string) string) (Config, error) {
-	cfg := Config{
-		BaseURL:        strings.TrimSpace(getenv("OPENAI_BASE_URL")),
-		APIKey:         strings.TrimSpace(getenv("OPENAI_API_KEY")),
-		ChatModel:      strings.TrimSpace(getenv("LLM_MODEL")),
-		EmbeddingModel: strings.TrimSpace(getenv("EMBEDDING_MODEL")),
-	}
-	if s := strings.TrimSpace(getenv("LLM_TIMEOUT")); s != "" {
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			secs, nerr := strconv.ParseFloat(s, 64)
-			if nerr != nil {
-				return Config{}, fmt.Errorf("LLM_TIMEOUT %q: want a duration such as 20s", s)
-			}
-			d = time.Duration(secs * float64(time.Second))
-		}
-		if d <= 0 {
-			return Config{}, fmt.Errorf("LLM_TIMEOUT %q: must be positive", s)
-		}
-		cfg.Timeout = d
-	}
-	if cfg.BaseURL != "" {
-		u, err := url.Parse(cfg.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			// The URL is not echoed: it may carry credentials.
-			return Config{}, fmt.Errorf("OPENAI_BASE_URL: want an http(s) URL such as http://localhost:11434/v1")
-		}
-	}
-	return cfg, nil
 }
 
 // Generation reports whether answers are to be generated (a chat model is set).

@@ -89,12 +89,18 @@ func (r redactor) newError(op string, err error, ctxErr error) *Error {
 	case errors.As(err, &reqErr):
 		e.kind, e.StatusCode = ErrStatus, reqErr.HTTPStatusCode
 		e.msg = fmt.Sprintf("status %d: %s", reqErr.HTTPStatusCode, r.excerpt(string(reqErr.Body)))
+		if reqErr.HTTPStatusCode == 404 || looksLikeHTML(string(reqErr.Body)) {
+			e.msg += pathHint
+		}
 	case errors.As(err, &apiErr):
 		// An error event inside a stream has no status.
 		e.kind, e.msg = ErrStatus, "error in stream: "+r.excerpt(apiErr.Message)
 	case errors.As(err, &synErr), errors.As(err, &typErr), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, openai.ErrTooManyEmptyStreamMessages):
 		e.kind, e.msg = ErrMalformed, "cannot decode the response: "+r.excerpt(err.Error())
+		if synErr != nil && strings.Contains(synErr.Error(), "invalid character '<'") {
+			e.msg += pathHint // a web page, not the API's JSON
+		}
 	case errors.As(err, &urlErr):
 		e.kind = ErrUnreachable
 		e.msg = fmt.Sprintf("%s %s: %s", urlErr.Op, safeURL(urlErr.URL), r.excerpt(urlErr.Err.Error()))
@@ -103,6 +109,16 @@ func (r redactor) newError(op string, err error, ctxErr error) *Error {
 	}
 	e.msg = r.clean(e.msg)
 	return e
+}
+
+// pathHint ends the message of an error that suggests the base URL reaches
+// a web server but not its API: most often OPENAI_BASE_URL lacks /v1.
+const pathHint = " (this is not the API answering: check that OPENAI_BASE_URL is the API's address, usually ending in /v1)"
+
+// looksLikeHTML reports whether a body is a web page.
+func looksLikeHTML(body string) bool {
+	b := strings.ToLower(strings.TrimSpace(body))
+	return strings.HasPrefix(b, "<!doctype html") || strings.HasPrefix(b, "<html") || strings.HasPrefix(b, "<?xml")
 }
 
 // newKind makes an *Error of one kind with a message of ours.
