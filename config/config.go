@@ -322,16 +322,12 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// safeURL drops user information, query and fragment from a URL, which may
-// carry credentials.
+// safeURL keeps a URL's scheme, host and path: user information and query
+// may carry credentials.
 func safeURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
 	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
+	if raw == "" || err != nil {
+		return map[bool]string{true: "", false: "(invalid URL)"}[raw == ""]
 	}
-	u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
-	return u.String()
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 }
