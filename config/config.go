@@ -325,9 +325,11 @@ func (c Config) LogValue() slog.Value {
 // safeURL keeps a URL's scheme, host and path: user information and query
 // may carry credentials.
 func safeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if raw == "" || err != nil {
-		return map[bool]string{true: "", false: "(invalid URL)"}[raw == ""]
+	if raw == "" {
+		return ""
 	}
-	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	if u, err := url.Parse(raw); err == nil {
+		return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	}
+	return "(invalid URL)"
 }
