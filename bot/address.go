@@ -13,18 +13,13 @@ type intent int
 const (
 	intentIgnore   intent = iota // not for the bot: drop without storing
 	intentQuestion               // answer the question
-	intentStart                  // /start
-	intentHelp                   // /help
+	intentCommand                // a command of the command table (other than a question one)
 	intentEmptyAsk               // addressed, but with no question in it
 	intentNonText                // a sticker, photo, voice… sent to the bot
 	intentJoined                 // the bot was added to a group
 	intentMigrated               // the group became a supergroup
 	intentUpload                 // a file sent in a private chat (staff add documents so)
-	intentStaff                  // a staff command: /docs, /remove, /reindex, /gaps, /stats
 )
-
-// staffCommands are the commands only staff may use, in a private chat.
-var staffCommands = map[string]bool{"docs": true, "remove": true, "reindex": true, "gaps": true, "stats": true}
 
 // identity is who the bot is, from getMe.
 type identity struct {
@@ -38,13 +33,13 @@ func isGroup(t models.ChatType) bool {
 }
 
 // classify decides what a message asks of the bot and, for a question, the
-// question text with the bot's mention or command removed (for a staff
-// command: its name and arguments, "remove 20240501-3fa9"). In a private chat
+// question text with the bot's mention or command removed (for a command of
+// cmds: its name and arguments, "remove 20240501-3fa9"). In a private chat
 // every text is a question; in a group only messages addressed to the bot
 // count: a mention of its username, a text_mention of its user, a reply to
 // one of its messages, or /ask (/ask@its_username). Entity offsets are in
 // UTF-16 code units.
-func classify(m *models.Message, me identity) (intent, string) {
+func classify(m *models.Message, me identity, cmds commandSet) (intent, string) {
 	if m == nil {
 		return intentIgnore, ""
 	}
@@ -84,26 +79,19 @@ func classify(m *models.Message, me identity) (intent, string) {
 			return intentIgnore, "" // another bot's command
 		}
 		rest := strings.TrimSpace(utf16Slice(units, e.Offset+e.Length, len(units)))
-		switch strings.ToLower(name) {
-		case "start":
-			return intentStart, ""
-		case "help":
-			return intentHelp, ""
-		case "ask":
+		c, known := cmds.find(strings.ToLower(name))
+		switch {
+		case known && c.question:
 			if rest == "" {
 				return intentEmptyAsk, ""
 			}
 			return intentQuestion, rest
-		}
-		// A staff command in a group is answered (with a refusal) only when
-		// it names this bot: a bare /stats may be for another bot there.
-		if cmd := strings.ToLower(name); staffCommands[cmd] && (!group || target != "") {
-			return intentStaff, strings.TrimSpace(cmd + " " + rest)
-		}
-		if group {
+		case known && (!c.staff || !group || target != ""):
+			return intentCommand, strings.TrimSpace(c.name + " " + rest)
+		case group:
 			return intentIgnore, ""
 		}
-		return intentHelp, "" // an unknown command in private: show help
+		return intentCommand, "help" // an unknown command in private: show help
 	}
 	if !group {
 		return intentQuestion, strings.TrimSpace(text)

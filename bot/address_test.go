@@ -33,10 +33,10 @@ func TestClassify(t *testing.T) {
 		q      string
 	}{
 		{"private text is a question", msg(private, "农民工被拖欠工资怎么办？"), intentQuestion, "农民工被拖欠工资怎么办？"},
-		{"private start", msg(private, "/start"), intentStart, ""},
-		{"private help", msg(private, "/help"), intentHelp, ""},
+		{"private start", msg(private, "/start"), intentCommand, "start"},
+		{"private help", msg(private, "/help"), intentCommand, "help"},
 		{"private ask", msg(private, "/ask 有助学金吗"), intentQuestion, "有助学金吗"},
-		{"private unknown command shows help", msg(private, "/foo"), intentHelp, ""},
+		{"private unknown command shows help", msg(private, "/foo"), intentCommand, "help"},
 		{"private sticker", &models.Message{From: member, Chat: private, Sticker: &models.Sticker{}}, intentNonText, ""},
 		{"private photo", &models.Message{From: member, Chat: private, Photo: []models.PhotoSize{{}}}, intentNonText, ""},
 		{"group chatter", msg(group, "今天中午吃什么"), intentIgnore, ""},
@@ -48,7 +48,7 @@ func TestClassify(t *testing.T) {
 		{"group start@other", msg(group, "/start@other_bot"), intentIgnore, ""},
 		{"group other command", msg(group, "/weather 兰州"), intentIgnore, ""},
 		{"group empty ask", msg(group, "/ask@qa_test_bot"), intentEmptyAsk, ""},
-		{"group help@me", msg(group, "/help@qa_test_bot"), intentHelp, ""},
+		{"group help@me", msg(group, "/help@qa_test_bot"), intentCommand, "help"},
 		{"group mention first", msg(group, "@qa_test_bot 有助学金吗"), intentQuestion, "有助学金吗"},
 		{"group mention after Chinese", msg(group, "请问@qa_test_bot 送外卖累了哪里能歇脚？"), intentQuestion, "请问 送外卖累了哪里能歇脚？"},
 		{"group mention after emoji", msg(group, "👷‍♂️🙏 @qa_test_bot 工资被拖欠怎么办"), intentQuestion, "👷‍♂️🙏 工资被拖欠怎么办"},
@@ -66,16 +66,16 @@ func TestClassify(t *testing.T) {
 		{"channel post", msg(models.Chat{ID: -9, Type: models.ChatTypeChannel}, "公告"), intentIgnore, ""},
 		{"private file", &models.Message{From: member, Chat: private, Document: &models.Document{FileID: "f"}, Caption: "标题：通知"}, intentUpload, ""},
 		{"group file", &models.Message{From: member, Chat: group, Document: &models.Document{FileID: "f"}}, intentIgnore, ""},
-		{"private staff command", msg(private, "/remove 20240501-3fa9"), intentStaff, "remove 20240501-3fa9"},
-		{"private staff command any case", msg(private, "/Docs"), intentStaff, "docs"},
-		{"private staff command@me", msg(private, "/gaps@qa_test_bot 30"), intentStaff, "gaps 30"},
-		{"group staff command@me", msg(group, "/stats@qa_test_bot"), intentStaff, "stats"},
+		{"private staff command", msg(private, "/remove 20240501-3fa9"), intentCommand, "remove 20240501-3fa9"},
+		{"private staff command any case", msg(private, "/Docs"), intentCommand, "docs"},
+		{"private staff command@me", msg(private, "/gaps@qa_test_bot 30"), intentCommand, "gaps 30"},
+		{"group staff command@me", msg(group, "/stats@qa_test_bot"), intentCommand, "stats"},
 		{"group bare staff command", msg(group, "/stats"), intentIgnore, ""},
 		{"group staff command@other", msg(group, "/stats@other_bot"), intentIgnore, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			it, q := classify(tt.m, me)
+			it, q := classify(tt.m, me, commandTable())
 			if it != tt.intent || q != tt.q {
 				t.Errorf("classify(%q) = %v, %q; want %v, %q", tt.m.Text, it, q, tt.intent, tt.q)
 			}

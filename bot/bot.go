@@ -4,6 +4,18 @@
 // buttons, and sends within Telegram's limits with retries. Every update is
 // stored before it is acknowledged and marked answered after the reply is
 // sent, so nothing is lost and nothing is answered twice.
+//
+// How the package is laid out:
+//   - runner (bot.go, intake.go, dispatch.go) is the transport: polling or
+//     the webhook, the durable inbox (store.go), workers in order per chat.
+//   - router (handle.go) hands each message and button press on: classify
+//     (address.go) says what a message asks; commands come from the command
+//     table (commands.go), buttons from the callback codec (callback.go).
+//   - members (member.go) answers questions, shows cited passages, takes 👍/👎.
+//   - staffGate (staff.go) lets only staff through to the staff's desks:
+//     uploads (upload.go), documents (documents.go) and reports (reports.go),
+//     each built in newRouter with just the dependencies it uses.
+//   - replier (reply.go) and sender (sender.go) send, paced and retried.
 package bot
 
 import (
@@ -25,6 +37,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/library"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -39,6 +52,36 @@ type Answerer interface {
 	Documents() []corpus.Document
 	// PassageCount is the number of indexed passages, for the start-up log.
 	PassageCount() int
+}
+
+// Library is what the bot needs from the staff-managed corpus in CORPUS_DIR;
+// *library.Library satisfies it. Changes are audited by the library.
+type Library interface {
+	// Prepare extracts an upload and keeps it pending (it survives restarts).
+	Prepare(filename string, data []byte, meta library.Meta, addedBy string) (library.Pending, error)
+	// Get returns a pending upload (library.ErrExpired once expired).
+	Get(id string) (library.Pending, error)
+	// Commit stores a pending upload in the corpus; Cancel discards it.
+	Commit(id, by string) (corpus.Document, error)
+	Cancel(id string) error
+	// List describes the documents for /docs; Remove deletes one.
+	List() ([]library.Entry, error)
+	Remove(docID, by string) error
+	// Import converts files an operator copied into CORPUS_DIR by hand;
+	// Reindex audits a rebuild and returns the documents to index.
+	Import(by string) ([]library.Imported, error)
+	Reindex(who string) ([]corpus.Document, []error, error)
+	// Docs returns the documents to index.
+	Docs() ([]corpus.Document, []error, error)
+	// Version changes whenever the documents may have changed, also by
+	// another process (an operator's CLI); it is polled.
+	Version() (string, error)
+}
+
+// Updater swaps the index to a new set of documents, embedding only new
+// passages; *rag.Engine satisfies it.
+type Updater interface {
+	Update(ctx context.Context, docs []corpus.Document) (rag.Stats, error)
 }
 
 // Options configure Run. Zero values mean the defaults noted.
@@ -192,10 +235,11 @@ func (o *Options) setDefaults() {
 // allowedUpdates are the update kinds the bot asks Telegram for.
 var allowedUpdates = []string{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateMyChatMember}
 
-// runner is one running bot.
+// runner is one running bot's transport: it takes updates (polling or
+// webhook) into the durable store, hands them to the workers in order per
+// chat, and marks them answered; the router decides what each one gets.
 type runner struct {
 	opts    Options
-	a       Answerer
 	log     *slog.Logger
 	redact  redactor
 	store   *Store
@@ -203,21 +247,10 @@ type runner struct {
 	send    *sender
 	me      identity
 	metrics *metrics
-	limits  *userLimits
 	disp    *dispatcher
+	route   *router
 	hctx    context.Context // handlers' context: outlives ctx by the drain time
 	http    *http.Client
-	dl      *http.Client // file downloads
-
-	admins map[int64]bool
-	lib    Library // nil: built-in corpus, nothing to manage
-	upd    Updater
-	fold   func() func(string) string // folds text for /gaps, built on first use
-	// refreshMu orders corpus changes and index swaps in this process, so
-	// that each swap sees every change committed before it; version is the
-	// Library.Version the index was last built from.
-	refreshMu sync.Mutex
-	version   string
 }
 
 // Run runs the bot until ctx is cancelled, then stops taking updates, lets
@@ -288,35 +321,13 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	defer hcancel()
 	r := &runner{
 		opts:    opts,
-		a:       a,
 		log:     log,
 		redact:  red,
 		store:   store,
 		tg:      client,
 		metrics: m,
-		limits:  newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst),
 		hctx:    hctx,
 		http:    &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
-		dl:      &http.Client{Transport: transport},
-		admins:  map[int64]bool{},
-		lib:     opts.Library,
-		upd:     upd,
-		fold: sync.OnceValue(func() func(string) string {
-			f, err := corpus.NewFolder()
-			if err != nil {
-				log.Warn("cannot build the text folder; grouping questions by lower case only", "err", err)
-				return strings.ToLower
-			}
-			return f.Fold
-		}),
-	}
-	for _, id := range opts.AdminIDs {
-		r.admins[id] = true
-	}
-	if r.lib != nil {
-		if r.version, err = r.lib.Version(); err != nil {
-			log.Warn("cannot read the corpus version; changes made outside the bot are noticed after the first check", "err", err)
-		}
 	}
 	r.send = &sender{
 		b: client, log: log, metrics: m, redact: red, store: store,
@@ -325,11 +336,23 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		retries: opts.Retries, backoff: opts.RetryBase, maxWait: opts.RetryMax,
 		groups: map[int64]*rate.Limiter{},
 	}
-
 	if r.me, err = r.getMe(ctx); err != nil {
 		return err
 	}
-	r.setCommands(ctx)
+
+	var watcher *rag.Watcher
+	if opts.Library != nil {
+		// The index was built from the library before the bot started;
+		// syncing once records the version it shows.
+		watcher = rag.NewWatcher(opts.Library, upd)
+		if _, _, err := watcher.Sync(ctx); err != nil {
+			log.Warn("cannot read the corpus; changes made outside the bot are noticed after the next check", "err", err)
+		}
+	}
+	r.route = newRouter(opts, r.me, a, store, r.send, m, log, watcher, &downloader{
+		send: r.send, tg: client, http: &http.Client{Transport: transport}, redact: red, max: opts.MaxUploadBytes,
+	})
+	r.route.menus.register(ctx, opts.AdminIDs)
 	if _, err := store.Prune(time.Now().Add(-opts.Retention)); err != nil {
 		log.Warn("cannot prune old questions", "err", err)
 	}
@@ -353,7 +376,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	}
 	log.Info("bot started", "bot", "@"+r.me.Username, "corpus", opts.Corpus,
 		"documents", len(a.Documents()), "passages", a.PassageCount(), "mode", mode,
-		"admins", len(r.admins), "managed", r.lib != nil)
+		"admins", len(r.route.staff.admins), "managed", watcher != nil)
 
 	var hookListener net.Listener
 	if webhook {
@@ -379,8 +402,8 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		wg.Go(func() { r.poll(ctx) })
 	}
 	wg.Go(func() { r.pruneDaily(ctx) })
-	if r.lib != nil && opts.WatchEvery > 0 {
-		wg.Go(func() { r.watchCorpus(ctx) })
+	if watcher != nil && opts.WatchEvery > 0 {
+		wg.Go(func() { watcher.Watch(ctx, opts.WatchEvery, r.reportReload) })
 	}
 	if opts.Ready != nil {
 		opts.Ready(store)
@@ -421,28 +444,6 @@ func (r *runner) getMe(ctx context.Context) (identity, error) {
 		case <-time.After(backoff):
 		}
 		backoff = min(2*backoff, r.opts.RetryMax)
-	}
-}
-
-// publicMenu is the command menu everyone sees.
-var publicMenu = []models.BotCommand{
-	{Command: "start", Description: "开始使用，看看可以问什么"},
-	{Command: "help", Description: "我知道哪些资料"},
-	{Command: "ask", Description: "提问（在群里用：/ask 你的问题）"},
-}
-
-// setCommands registers the command menu in Chinese: the public one for
-// everyone, and one with the staff commands in each admin's private chat.
-func (r *runner) setCommands(ctx context.Context) {
-	err := r.send.call(ctx, "setMyCommands", 0, false, func(ctx context.Context, _ int64) error {
-		_, err := r.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: publicMenu})
-		return err
-	})
-	if err != nil {
-		r.log.Warn("cannot register the command menu", "err", err)
-	}
-	for _, id := range r.opts.AdminIDs {
-		r.setStaffCommands(ctx, id)
 	}
 }
 
@@ -495,4 +496,55 @@ func (r *runner) pruneDaily(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// reportReload logs a reload of the corpus noticed by the watcher: a change
+// made outside the bot (an operator's CLI, a file copied by hand).
+func (r *runner) reportReload(re rag.Reload, err error) {
+	if err != nil {
+		r.log.Error("corpus changed outside the bot but the index was not updated", "err", err)
+		return
+	}
+	r.metrics.staff.WithLabelValues("reloaded").Inc()
+	r.log.Info("corpus changed outside the bot; index updated", "documents", re.Documents, "passages", r.route.members.answerer.PassageCount(),
+		"added", len(re.Added), "changed", len(re.Changed), "removed", len(re.Removed), "embedded", re.Embedded)
+}
+
+// newRouter builds the parts that act on updates, each with what it needs.
+// watcher is nil when there is no CORPUS_DIR to manage.
+func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender, m *metrics, log *slog.Logger,
+	watcher *rag.Watcher, files *downloader) *router {
+	cmds := commandTable()
+	out := &replier{send: send, log: log, typingDelay: opts.TypingDelay}
+	r := &router{
+		me: me, commands: cmds, out: out, store: store, log: log,
+		menus: &menus{send: send, tg: send.b, log: log, commands: cmds},
+		members: &members{
+			out: out, answerer: a, store: store, metrics: m, log: log, commands: cmds,
+			limits: newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst), timeout: opts.AnswerTimeout,
+		},
+		staff: newStaffGate(opts.AdminIDs, out, m),
+		reports: &reports{
+			store: store, retention: opts.Retention, tz: opts.TimeZone, log: log,
+			fold: sync.OnceValue(func() func(string) string {
+				f, err := corpus.NewFolder()
+				if err != nil {
+					log.Warn("cannot build the text folder; grouping questions by lower case only", "err", err)
+					return strings.ToLower
+				}
+				return f.Fold
+			}),
+		},
+	}
+	if watcher != nil {
+		r.uploads = &uploads{
+			out: out, files: files, lib: opts.Library, corpus: watcher, indexed: a.Documents,
+			store: store, botID: me.ID, metrics: m, log: log, tz: opts.TimeZone,
+		}
+		r.documents = &documents{
+			out: out, lib: opts.Library, corpus: watcher, passages: a.PassageCount,
+			metrics: m, log: log, tz: opts.TimeZone,
+		}
+	}
+	return r
 }

@@ -28,7 +28,7 @@ func (r *runner) decode(raw json.RawMessage) (*models.Update, bool) {
 func (r *runner) wanted(u *models.Update) bool {
 	switch {
 	case u.Message != nil:
-		it, _ := classify(u.Message, r.me)
+		it, _ := classify(u.Message, r.me, r.route.commands)
 		return it != intentIgnore
 	case u.CallbackQuery != nil:
 		return true

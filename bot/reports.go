@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -161,15 +162,26 @@ func jaccard(a, b map[string]bool) float64 {
 	return float64(inter) / float64(len(a)+len(b)-inter)
 }
 
-// gapsReport answers /gaps [days].
-func (r *runner) gapsReport(arg string) []string {
-	days := reportDays(arg, r.opts.Retention)
-	qs, err := r.store.Questions(time.Now().Add(-time.Duration(days) * 24 * time.Hour))
+// reports are the staff's figures from the question log: /gaps and /stats.
+type reports struct {
+	store *Store
+	// fold folds questions' text (width, 繁→简) before they are grouped;
+	// it is built on first use.
+	fold      func() func(string) string
+	retention time.Duration
+	tz        *time.Location // where days and hours are counted
+	log       *slog.Logger
+}
+
+// gaps answers /gaps [days].
+func (rp *reports) gaps(arg string) []string {
+	days := reportDays(arg, rp.retention)
+	qs, err := rp.store.Questions(time.Now().Add(-time.Duration(days) * 24 * time.Hour))
 	if err != nil {
-		r.log.Error("cannot read questions for /gaps", "err", err)
+		rp.log.Error("cannot read questions for /gaps", "err", err)
 		return []string{esc(textFailed)}
 	}
-	groups := groupGaps(qs, r.fold())
+	groups := groupGaps(qs, rp.fold())
 	if len(groups) == 0 {
 		return []string{esc(fmt.Sprintf("近 %d 天没有答不上的问题，也没有人点 👎。", days))}
 	}
@@ -300,14 +312,14 @@ func renderStats(s stats, days int) []string {
 	return segs
 }
 
-// statsReport answers /stats [days].
-func (r *runner) statsReport(arg string) []string {
-	days := reportDays(arg, r.opts.Retention)
+// stats answers /stats [days].
+func (rp *reports) stats(arg string) []string {
+	days := reportDays(arg, rp.retention)
 	now := time.Now()
-	qs, err := r.store.Questions(now.Add(-time.Duration(days+1) * 24 * time.Hour))
+	qs, err := rp.store.Questions(now.Add(-time.Duration(days+1) * 24 * time.Hour))
 	if err != nil {
-		r.log.Error("cannot read questions for /stats", "err", err)
+		rp.log.Error("cannot read questions for /stats", "err", err)
 		return []string{esc(textFailed)}
 	}
-	return renderStats(computeStats(qs, now, days, r.opts.TimeZone), days)
+	return renderStats(computeStats(qs, now, days, rp.tz), days)
 }

@@ -212,11 +212,15 @@ type outMessage struct {
 	text    string // HTML
 	replyTo int    // message to reply to, 0 for none
 	markup  models.ReplyMarkup
+	// about is the document the message is about, "" for none; it is
+	// recorded once the message is sent (Store.SetMessageDoc).
+	about string
 }
 
 // send sends one HTML message and returns the sent message's ID.
 func (s *sender) send(ctx context.Context, m outMessage) (int, error) {
 	var id int
+	var sentTo int64 // the chat, after a migration the supergroup
 	err := s.call(ctx, "sendMessage", m.chatID, m.group, func(ctx context.Context, chatID int64) error {
 		p := &tg.SendMessageParams{
 			ChatID:             chatID,
@@ -232,13 +236,19 @@ func (s *sender) send(ctx context.Context, m outMessage) (int, error) {
 		if err != nil {
 			return err
 		}
-		id = msg.ID
+		id, sentTo = msg.ID, chatID
 		return nil
 	})
-	if err == nil {
-		s.metrics.sent.Inc()
+	if err != nil {
+		return 0, err
 	}
-	return id, err
+	s.metrics.sent.Inc()
+	if m.about != "" && s.store != nil {
+		if err := s.store.SetMessageDoc(sentTo, id, m.about); err != nil {
+			s.log.Warn("cannot record which document a message is about; a reply to it will not replace the document", "chat", m.chatID, "err", err)
+		}
+	}
+	return id, nil
 }
 
 // typing shows the typing indicator once; failures are only counted.
@@ -257,5 +267,14 @@ func (s *sender) answerCallback(ctx context.Context, id, text string) {
 	})
 	if err != nil {
 		s.log.Warn("cannot answer button press", "err", err)
+	}
+}
+
+// dropButtons removes a message's inline buttons so they are not pressed
+// twice; a failure only costs that.
+func (s *sender) dropButtons(ctx context.Context, msg *models.Message) {
+	_, err := s.b.EditMessageReplyMarkup(ctx, &tg.EditMessageReplyMarkupParams{ChatID: msg.Chat.ID, MessageID: msg.ID})
+	if err != nil {
+		s.log.Debug("cannot remove buttons", "chat", msg.Chat.ID, "err", s.redact.Error(err))
 	}
 }

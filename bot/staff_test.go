@@ -376,6 +376,39 @@ func TestStaffReplacesAndRemovesDocuments(t *testing.T) {
 	}
 }
 
+func TestReplyReplacesOnlyTheDocumentTheMessageIsAbout(t *testing.T) {
+	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou, "liaoxiuyang.md": notice}, nil)
+	v2 := "疗休养安排调整\n\n2024年5月20日\n\n今年职工疗休养每人补助2500元。\n"
+	replyWith := func(to telegramtest.Message) telegramtest.Message {
+		t.Helper()
+		m := e.srv.NewDocument(staffChat, staff, fmt.Sprintf("f%d", time.Now().UnixNano()), "调整.txt", []byte(v2), "")
+		m.ReplyToMessage = e.srv.BotMessage(to, staffChat)
+		e.srv.PushUpdate(models.Update{Message: m})
+		return e.next(t, staffChat.ID)
+	}
+
+	// /remove's question is about one document: a file sent as a reply to
+	// it replaces that document.
+	ask := e.command(t, staff, staffChat, "/remove liaoxiuyang")
+	preview := replyWith(ask)
+	mustContain(t, "preview of a reply to /remove", preview.Text, "将替换《关于组织2024年职工疗休养的通知》", "liaoxiuyang")
+	mustContain(t, "cancel", e.press(t, staff, staffChat, preview, "取消").Text, "已取消")
+
+	// The list of two documents, or a message about none, names no document:
+	// the file is a new one, whatever the text of the message says.
+	for _, to := range []telegramtest.Message{
+		e.command(t, staff, staffChat, "/docs"),
+		e.command(t, staff, staffChat, "/remove"),
+		{ID: ask.ID + 1000, ChatID: staffChat.ID, Text: "文档 ID：<code>liaoxiuyang</code>"}, // never sent by the bot
+	} {
+		preview := replyWith(to)
+		if strings.Contains(preview.Text, "将替换") {
+			t.Errorf("a reply to %q replaces a document:\n%s", to.Text, preview.Text)
+		}
+		e.press(t, staff, staffChat, preview, "取消")
+	}
+}
+
 func TestHostileUploadsAreRefusedAndChangeNothing(t *testing.T) {
 	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou}, nil)
 	before := e.corpusState(t)

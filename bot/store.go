@@ -23,6 +23,7 @@ var (
 	bucketMeta      = []byte("meta")
 	bucketQuestions = []byte("questions")
 	bucketGroups    = []byte("groups")
+	bucketMessages  = []byte("messages")
 	keyOffset       = []byte("offset")
 )
 
@@ -32,7 +33,8 @@ const maxAttempts = 3
 
 // Store is the bot's durable state in one bbolt file: the inbox of updates
 // taken but not yet answered, the polling offset, the question log with
-// feedback, and per-group facts. It is safe for concurrent use.
+// feedback, per-group facts, and which document the bot's messages to staff
+// are about. It is safe for concurrent use.
 type Store struct {
 	db *bolt.DB
 }
@@ -83,7 +85,7 @@ func OpenStore(dir string) (*Store, error) {
 		return nil, fmt.Errorf("open bot store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketInbox, bucketDone, bucketMeta, bucketQuestions, bucketGroups} {
+		for _, b := range [][]byte{bucketInbox, bucketDone, bucketMeta, bucketQuestions, bucketGroups, bucketMessages} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -313,8 +315,9 @@ func (s *Store) Questions(since time.Time) ([]QuestionRecord, error) {
 	return out, nil
 }
 
-// Prune deletes question records and answered-update IDs older than before
-// (the retention period). Updates still in the inbox are kept.
+// Prune deletes question records, answered-update IDs and message records
+// older than before (the retention period). Updates still in the inbox are
+// kept.
 func (s *Store) Prune(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -348,7 +351,7 @@ func (s *Store) Prune(before time.Time) (int, error) {
 				return err
 			}
 		}
-		return nil
+		return pruneMessageDocs(tx, before)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune store: %w", err)

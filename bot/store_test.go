@@ -78,3 +78,28 @@ func TestStoreFeedbackAndPrune(t *testing.T) {
 		t.Errorf("questions = %+v", qs)
 	}
 }
+
+func TestStoreRemembersWhichDocumentAMessageIsAbout(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetMessageDoc(900, 41, "liaoxiuyang"); err != nil {
+		t.Fatal(err)
+	}
+	if doc, ok, err := s.MessageDoc(900, 41); err != nil || !ok || doc != "liaoxiuyang" {
+		t.Errorf("MessageDoc(900, 41) = %q, %v, %v", doc, ok, err)
+	}
+	for _, k := range [][2]int64{{900, 42}, {901, 41}, {-900, 41}} {
+		if doc, ok, _ := s.MessageDoc(k[0], int(k[1])); ok {
+			t.Errorf("MessageDoc(%d, %d) = %q, want none", k[0], k[1], doc)
+		}
+	}
+	if _, err := s.Prune(time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.MessageDoc(900, 41); ok {
+		t.Error("a message record outlived retention")
+	}
+}

@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+)
+
+// callbackKind says which kind of inline button a callback comes from; it
+// is the first field of the callback data.
+type callbackKind string
+
+// The kinds of inline button. The wire format of each (Telegram keeps a
+// button's data for as long as the message exists, so it never changes):
+//
+//	p:<question>:<n>         原文 n under an answer
+//	f:<question>:1|-1        👍 / 👎 under an answer
+//	u:ok|no:<pending upload> 确认入库 / 取消 under an upload's preview
+//	r:ok|no:<document key>   确认删除 / 取消 under /remove
+//
+// A new kind of button gets a constant here, its fields in callback, a case
+// in encode and parseCallback, and a case in router.callback.
+const (
+	cbPassage  callbackKind = "p"
+	cbFeedback callbackKind = "f"
+	cbUpload   callbackKind = "u"
+	cbRemove   callbackKind = "r"
+)
+
+// maxCallbackBytes is Telegram's limit on a button's callback data.
+const maxCallbackBytes = 64
+
+// staffOnly reports whether only union staff may press buttons of the kind.
+func (k callbackKind) staffOnly() bool { return k == cbUpload || k == cbRemove }
+
+// callback is what a button press asks for, decoded from its callback data.
+type callback struct {
+	Kind callbackKind
+	// Question is the update ID of the answered question (p, f): the
+	// question log is keyed by it.
+	Question int64
+	// N is the citation number, from 1 (p), or the vote, +1 or -1 (f).
+	N int
+	// OK is the confirm button, as opposed to 取消 (u, r).
+	OK bool
+	// Key is the pending upload's ID (u) or the document's docKey (r).
+	Key string
+}
+
+func passageButton(question int64, n int) string {
+	return callback{Kind: cbPassage, Question: question, N: n}.encode()
+}
+
+func feedbackButton(question int64, vote int) string {
+	return callback{Kind: cbFeedback, Question: question, N: vote}.encode()
+}
+
+func uploadButton(ok bool, pendingID string) string {
+	return callback{Kind: cbUpload, OK: ok, Key: pendingID}.encode()
+}
+
+func removeButton(ok bool, key string) string {
+	return callback{Kind: cbRemove, OK: ok, Key: key}.encode()
+}
+
+// encode is the callback data of c. Keys are short IDs the bot made itself,
+// so the result fits Telegram's 64 bytes.
+func (c callback) encode() string {
+	switch c.Kind {
+	case cbPassage, cbFeedback:
+		return string(c.Kind) + ":" + strconv.FormatInt(c.Question, 10) + ":" + strconv.Itoa(c.N)
+	case cbUpload, cbRemove:
+		action := "no"
+		if c.OK {
+			action = "ok"
+		}
+		return string(c.Kind) + ":" + action + ":" + c.Key
+	}
+	return ""
+}
+
+// parseCallback decodes callback data. It accepts only what encode writes
+// (canonical numbers, a vote of ±1, a non-empty key), so anything a client
+// forges is refused here rather than deeper in.
+func parseCallback(data string) (callback, bool) {
+	kind, rest, ok := strings.Cut(data, ":")
+	if !ok || len(data) > maxCallbackBytes {
+		return callback{}, false
+	}
+	first, second, ok := strings.Cut(rest, ":")
+	if !ok {
+		return callback{}, false
+	}
+	c := callback{Kind: callbackKind(kind)}
+	switch c.Kind {
+	case cbPassage, cbFeedback:
+		q, err1 := strconv.ParseInt(first, 10, 64)
+		n, err2 := strconv.Atoi(second)
+		if err1 != nil || err2 != nil {
+			return callback{}, false
+		}
+		c.Question, c.N = q, n
+		if c.Kind == cbPassage && n < 1 || c.Kind == cbFeedback && n != 1 && n != -1 {
+			return callback{}, false
+		}
+	case cbUpload, cbRemove:
+		if first != "ok" && first != "no" || second == "" {
+			return callback{}, false
+		}
+		c.OK, c.Key = first == "ok", second
+	default:
+		return callback{}, false
+	}
+	if c.encode() != data { // "p:007:1", "f:+5:1": not ours
+		return callback{}, false
+	}
+	return c, true
+}
