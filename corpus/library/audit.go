@@ -35,11 +35,16 @@ type AuditRecord struct {
 	FileSHA256 string `json:"file_sha256,omitempty"`
 	// Detail is a short note, e.g. the original file name or document count.
 	Detail string `json:"detail,omitempty"`
+	// Pending is the ID of the pending upload an add or replace stored, so
+	// that 确认 pressed again can say it is done.
+	Pending string `json:"pending,omitempty"`
+	// Tx identifies the journaled step the record commits (see journal).
+	Tx string `json:"tx,omitempty"`
 }
 
 // appendAudit writes rec as one line with O_APPEND and fsyncs it, so that a
 // record is either wholly in the log or, after a crash mid-write, a torn last
-// line that Audit skips.
+// line that Audit skips. For a change, the record is its commit point.
 func (l *Library) appendAudit(rec AuditRecord) error {
 	line, err := json.Marshal(rec)
 	if err != nil {
@@ -60,6 +65,10 @@ func (l *Library) appendAudit(rec AuditRecord) error {
 	if _, err := f.Write(line); err != nil {
 		f.Close()
 		return fmt.Errorf("write audit log: %w", err)
+	}
+	if err := l.point("audit-written"); err != nil {
+		f.Close()
+		return err
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()

@@ -80,7 +80,7 @@ func TestImportFailureLeavesFileInPlace(t *testing.T) {
 	f.write(t, "hotline.html", "<html><body><h1>职工服务热线</h1><p>职工服务热线改为12351，全天有人接听。</p></body></html>")
 	injected := errors.New("disk full")
 	l := f.open(t, func(step string) error {
-		if step == "audit" {
+		if step == "synced" {
 			return injected
 		}
 		return nil

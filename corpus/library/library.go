@@ -11,16 +11,23 @@
 //	DATA_DIR/pending/<id>/               meta.json, original.<ext>, text.md of a pending upload
 //	DATA_DIR/audit.jsonl                 one AuditRecord per line
 //
-// A change either lands whole or not at all: files are staged as fsynced
-// temporary files, old versions are renamed aside, the new ones renamed into
-// place, the audit record appended, and only then the old versions deleted;
-// any failure before that point restores CORPUS_DIR exactly. Changes hold an
-// exclusive flock on CORPUS_DIR/.lock and reads a shared one, so several
-// processes (the bot's serve and an operator's CLI) and goroutines can use
-// the same folders safely.
+//	CORPUS_DIR/.journal                  the change in progress (see journal in tx.go)
+//
+// A change (add, replace, remove) lands whole or not at all, also across a
+// kill -9: it is one journaled step whose commit point is its audit record.
+// Files are staged as fsynced temporary files, the intent is journaled
+// (fsynced) before any file moves, old versions are renamed aside, the new
+// ones renamed into place, the audit record appended, and only then the old
+// versions deleted. A failure before the audit record restores CORPUS_DIR
+// exactly; after a crash, the next process to take the lock finishes the
+// step if its audit record is in the log and rolls it back otherwise.
+// Changes hold an exclusive flock on CORPUS_DIR/.lock and reads a shared one,
+// so several processes (the bot's serve and an operator's CLI) and
+// goroutines can use the same folders safely.
 package library
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -44,7 +51,29 @@ var (
 	ErrExpired = errors.New("library: pending upload expired")
 	// ErrBusy: another change held the lock for longer than Options.LockWait.
 	ErrBusy = errors.New("library: corpus is busy")
+	// ErrDone: the change asked for was already made (see DoneError).
+	ErrDone = errors.New("library: already done")
 )
+
+// DoneError says that a commit, cancel or removal asked for again was
+// already made (by this or an earlier process, possibly finished by crash
+// recovery), as the audit log records it; errors.Is(err, ErrDone) holds.
+// It lets staff pressing a button a second time be told the truth.
+type DoneError struct {
+	// Record is the audit record of the change.
+	Record AuditRecord
+	// Gone is set for an add or replace whose document has since left the
+	// corpus (removed, or replaced under another ID).
+	Gone bool
+}
+
+func (e *DoneError) Error() string {
+	return fmt.Sprintf("library: already done: %s %s by %s at %s", e.Record.Action, e.Record.DocID, e.Record.Who,
+		e.Record.Time.Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrDone) hold.
+func (e *DoneError) Is(target error) bool { return target == ErrDone }
 
 // DefaultPendingTTL is how long a previewed upload waits for 确认: a day, so
 // that a restart or an evening in between does not lose it, while a
@@ -66,9 +95,10 @@ type Options struct {
 	// Now is the clock (time.Now).
 	Now func() time.Time
 
-	// fault, when set (in tests), is called at each step of a change and
-	// fails it with the error it returns.
-	fault func(step string) error
+	// fault, when set (in tests), is called at each named point of a change
+	// and of its recovery (see Library.point) and fails it with the error it
+	// returns; crash tests kill the process from it instead.
+	fault func(point string) error
 }
 
 // Library manages the documents of one corpus folder. It is safe for
@@ -113,6 +143,18 @@ func OpenWith(corpusDir, dataDir string, opt Options) (*Library, error) {
 			return nil, fmt.Errorf("open library: %w", err)
 		}
 	}
+	// A step a crash interrupted is finished or rolled back now, before
+	// anything is read. Without a journal this only tidies up leftovers,
+	// when no one else holds the lock and the folder is writable.
+	if l.exists(journalName) {
+		unlock, err := l.lock(true)
+		if err != nil {
+			return nil, fmt.Errorf("open library: %w", err)
+		}
+		unlock()
+	} else if unlock, err := l.flock(true, 0); err == nil {
+		unlock()
+	}
 	if err := l.sweepPending(); err != nil {
 		return nil, fmt.Errorf("open library: %w", err)
 	}
@@ -130,8 +172,25 @@ func (l *Library) now() time.Time       { return l.opt.Now() }
 
 // lock takes the process-local and the cross-process lock, shared or
 // exclusive, waiting at most Options.LockWait. An exclusive lock also
-// recovers what a crashed change left behind.
+// recovers what a crashed change left behind; a shared one that finds the
+// journal of a crashed change (no change runs while it is held) takes the
+// exclusive lock once to recover it first, so readers never see half a step.
 func (l *Library) lock(exclusive bool) (unlock func(), err error) {
+	unlock, err = l.flock(exclusive, l.opt.LockWait)
+	if err != nil || exclusive || !l.exists(journalName) {
+		return unlock, err
+	}
+	unlock()
+	if unlock, err = l.flock(true, l.opt.LockWait); err != nil {
+		return nil, err
+	}
+	unlock()
+	return l.flock(false, l.opt.LockWait)
+}
+
+// flock is lock without the journal check of a shared lock, waiting at most
+// wait (0: trying once).
+func (l *Library) flock(exclusive bool, wait time.Duration) (unlock func(), err error) {
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
@@ -157,7 +216,7 @@ func (l *Library) lock(exclusive bool) (unlock func(), err error) {
 		release()
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}
-	deadline := time.Now().Add(l.opt.LockWait)
+	deadline := time.Now().Add(wait)
 	for {
 		err = syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if err == nil {
@@ -168,7 +227,7 @@ func (l *Library) lock(exclusive bool) (unlock func(), err error) {
 			release()
 			return nil, fmt.Errorf("lock %s: %w", l.lockPath(), err)
 		}
-		if time.Now().After(deadline) {
+		if !time.Now().Before(deadline) {
 			f.Close()
 			release()
 			return nil, fmt.Errorf("lock %s: %w", l.lockPath(), ErrBusy)
@@ -181,6 +240,10 @@ func (l *Library) lock(exclusive bool) (unlock func(), err error) {
 		release()
 	}
 	if exclusive {
+		if err := l.recoverJournal(); err != nil {
+			unlock()
+			return nil, fmt.Errorf("recover interrupted change: %w", err)
+		}
 		if err := recoverDir(l.corpusDir); err != nil {
 			unlock()
 			return nil, fmt.Errorf("recover corpus folder: %w", err)
@@ -275,8 +338,10 @@ func (l *Library) originalsFor(docID string) []string {
 	return out
 }
 
-// Remove deletes a document's text and original, audited as done by by.
-// Its passages disappear from answers once the caller updates the index.
+// Remove deletes a document's text and original, audited as done by by, as
+// one journaled step. Its passages disappear from answers once the caller
+// updates the index. Removing a document that is gone because it was
+// removed is a *DoneError; one that never was is ErrNotFound.
 func (l *Library) Remove(docID, by string) error {
 	docID = strings.TrimSpace(docID)
 	unlock, err := l.lock(true)
@@ -290,37 +355,28 @@ func (l *Library) Remove(docID, by string) error {
 	}
 	doc, ok := find(docs, docID)
 	if !ok {
+		if rec, ok, _ := l.lastChange(docID); ok && rec.Action == ActionRemove {
+			return fmt.Errorf("remove %q: %w", docID, &DoneError{Record: rec})
+		}
 		return fmt.Errorf("remove %q: %w", docID, ErrNotFound)
 	}
-	t := newTx(l.opt.fault)
-	err = func() error {
-		if err := t.setAside(filepath.Join(l.corpusDir, filepath.FromSlash(doc.Path))); err != nil {
-			return err
-		}
-		for _, p := range l.originalsFor(docID) {
-			if err := t.setAside(p); err != nil {
-				return err
-			}
-		}
-		if err := t.step("removed"); err != nil {
-			return err
-		}
-		if err := t.sync(); err != nil {
-			return err
-		}
-		if err := t.step("audit"); err != nil {
-			return err
-		}
-		return l.appendAudit(AuditRecord{Time: l.now(), Who: by, Action: ActionRemove, DocID: doc.ID, Title: doc.Title, FileSHA256: doc.Hash})
-	}()
-	if err != nil {
-		if rerr := t.rollback(); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
+	c := l.newChange(AuditRecord{Time: l.now(), Who: by, Action: ActionRemove, DocID: doc.ID, Title: doc.Title, FileSHA256: doc.Hash}, "")
+	c.drop(filepath.Join(l.corpusDir, filepath.FromSlash(doc.Path)))
+	for _, p := range l.originalsFor(docID) {
+		c.drop(p)
+	}
+	if err := c.run(); err != nil {
 		return fmt.Errorf("remove %s: %w", docID, err)
 	}
-	t.commit()
 	return nil
+}
+
+// lastChange is the last audit record of an add, replace or remove of docID.
+func (l *Library) lastChange(docID string) (AuditRecord, bool, error) {
+	hint, _ := json.Marshal(docID)
+	return scanAudit(l.auditPath(), append([]byte(`"doc_id":`), hint...), func(r AuditRecord) bool {
+		return r.DocID == docID && r.Action != ActionReindex
+	})
 }
 
 // UserMessage explains an error from the Library to a staff member in short
@@ -331,12 +387,37 @@ func UserMessage(err error) string {
 		return ""
 	case errors.Is(err, ErrExpired):
 		return "这份预览已经过期了，请重新发送文件，我再给您预览一次。"
-	case errors.Is(err, ErrNotFound):
-		return "没有找到这份文档或待确认的上传，可能已经处理过了。请用 /docs 看看当前的文档。"
-	case errors.Is(err, ErrBusy):
-		return "有其他同事正在更新文档，请稍等片刻再试一次。"
+	case errors.Is(err, ErrDone):
+		var done *DoneError
+		if errors.As(err, &done) {
+			return done.message()
+		}
+		return "这项更改之前已经完成了。请用 /docs 看看当前的文档。"
 	case errors.Is(err, fs.ErrPermission):
 		return "文档目录没有写入权限，这次没有做任何改动。请联系管理员检查服务器设置。"
+	case errors.Is(err, syscall.ENOSPC):
+		return "服务器磁盘满了，这次没有做任何改动。请联系管理员清理空间后再试。"
+	case errors.Is(err, ErrIncomplete):
+		return "这次更改没有完成，文档库保持原样。请稍后再点一次按钮；如果还是不行，请联系管理员。"
+	case errors.Is(err, ErrNotFound):
+		return "没有找到这份文档或待确认的上传（可能已经取消或过期）。请用 /docs 看看当前的文档，需要的话请重新上传。"
+	case errors.Is(err, ErrBusy):
+		return "有其他同事正在更新文档，请稍等片刻再试一次。"
 	}
 	return extract.UserMessage(err)
+}
+
+// message tells staff, in Chinese, what was already done.
+func (e *DoneError) message() string {
+	r := e.Record
+	what := fmt.Sprintf("《%s》（文档 ID：%s）", r.Title, r.DocID)
+	switch {
+	case r.Action == ActionRemove:
+		return what + "已经删除了，会员提问不会再引用它。"
+	case e.Gone:
+		return what + "之前已经入库，后来又被删除或替换了。请用 /docs 看看当前的文档。"
+	case r.Action == ActionReplace:
+		return what + "已经替换好了，旧版本的内容不再用于回答。"
+	}
+	return what + "已经入库了，会员现在提问就能查到它的内容。"
 }

@@ -77,7 +77,7 @@ func (l *Library) Prepare(filename string, data []byte, meta Meta, addedBy strin
 	now := l.now()
 	sum := sha256.Sum256(data)
 	p := Pending{
-		ID:       randomID(4),
+		ID:       l.newPendingID(),
 		Filename: filename,
 		Format:   res.Format,
 		Title:    firstNonEmpty(headerValue(meta.Title), headerValue(res.Title)),
@@ -153,8 +153,9 @@ func (l *Library) Get(id string) (Pending, error) {
 }
 
 // Cancel discards the pending upload id. Cancelling one that is gone is
-// ErrNotFound. It waits for a Commit in progress, so a cancel reported as
-// done never races a commit of the same upload.
+// ErrNotFound, or a *DoneError when it was committed. It waits for a Commit
+// in progress, so a cancel reported as done never races a commit of the same
+// upload.
 func (l *Library) Cancel(id string) error {
 	dir, err := l.pendingPath(id)
 	if err != nil {
@@ -165,6 +166,9 @@ func (l *Library) Cancel(id string) error {
 		return fmt.Errorf("cancel %s: %w", id, err)
 	}
 	defer unlock()
+	if err := l.committed(id); err != nil {
+		return fmt.Errorf("cancel: %w", err)
+	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("cancel %s: %w", id, ErrNotFound)
 	}
@@ -174,14 +178,36 @@ func (l *Library) Cancel(id string) error {
 	return nil
 }
 
+// committed returns a *DoneError when the audit log records that the
+// pending upload id was stored, and nil when it does not.
+func (l *Library) committed(id string) error {
+	rec, ok, err := scanAudit(l.auditPath(), []byte(`"pending":"`+id+`"`), func(r AuditRecord) bool {
+		return r.Pending == id && (r.Action == ActionAdd || r.Action == ActionReplace)
+	})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nil
+	}
+	done := &DoneError{Record: rec, Gone: true}
+	if last, ok, _ := l.lastChange(rec.DocID); ok && last.Tx == rec.Tx {
+		done.Gone = false
+	}
+	return done
+}
+
 // Commit stores the pending upload id in the corpus, as done by by: its
 // text as CORPUS_DIR/<docid>.md and the original as originals/<docid>.<ext>.
 // It replaces the document named by Meta.Replaces, else one with the same
 // title (checked again now, so two staff uploading the same notice end up
 // with one document); a replacement keeps the replaced document's ID and
-// file, so earlier citations still resolve. The change is audited. On any
-// failure the corpus is left exactly as it was and the upload stays pending.
-// The caller then updates the index (Docs, Engine.Update).
+// file, so earlier citations still resolve. The change is one journaled,
+// audited step. On any failure the corpus is left exactly as it was and the
+// upload stays pending (the error wraps ErrIncomplete once the step began).
+// Committing an upload that was already stored returns that document (as
+// it is now, if still there) and a *DoneError. The caller then updates the
+// index (Docs, Engine.Update).
 func (l *Library) Commit(id, by string) (corpus.Document, error) {
 	return l.commit(id, by, "")
 }
@@ -194,6 +220,22 @@ func (l *Library) commit(id, by, consume string) (corpus.Document, error) {
 		return corpus.Document{}, fmt.Errorf("commit %s: %w", id, err)
 	}
 	defer unlock()
+	if _, err := l.pendingPath(id); err != nil {
+		return corpus.Document{}, fmt.Errorf("commit: %w", err)
+	}
+	if err := l.committed(id); err != nil {
+		var done *DoneError
+		if !errors.As(err, &done) {
+			return corpus.Document{}, fmt.Errorf("commit %s: %w", id, err)
+		}
+		doc := corpus.Document{ID: done.Record.DocID, Title: done.Record.Title}
+		if docs, _, err := l.load(); err == nil && !done.Gone {
+			if d, ok := find(docs, doc.ID); ok {
+				doc = d
+			}
+		}
+		return doc, fmt.Errorf("commit %s: %w", id, err)
+	}
 	p, err := l.Get(id)
 	if err != nil {
 		return corpus.Document{}, fmt.Errorf("commit: %w", err)
@@ -243,66 +285,48 @@ func (l *Library) commit(id, by, consume string) (corpus.Document, error) {
 		return corpus.Document{}, fmt.Errorf("commit %s: file %s would get ID %q, not %q", id, rel, doc.ID, docID)
 	}
 
-	t := newTx(l.opt.fault)
-	err = func() error {
-		tmpText, err := t.stage(filepath.Dir(textPath), content)
-		if err != nil {
-			return err
+	action := ActionAdd
+	if replacing {
+		action = ActionReplace
+	}
+	c := l.newChange(AuditRecord{Time: now, Who: by, Action: action, DocID: docID, Title: p.Title,
+		FileSHA256: p.SHA256, Detail: p.Filename, Pending: id}, dir)
+	if err := l.stageCommit(c, textPath, content, orig, docID+extOf(p.Filename), consume); err != nil {
+		for _, t := range c.temps {
+			os.Remove(t)
 		}
-		tmpOrig, err := t.stage(l.originalsDir(), orig)
-		if err != nil {
-			return err
-		}
-		if err := t.step("staged"); err != nil {
-			return err
-		}
-		// Exactly one original per document: set aside the replaced one,
-		// whatever its extension.
-		for _, o := range l.originalsFor(docID) {
-			if err := t.setAside(o); err != nil {
-				return err
-			}
-		}
-		if err := t.step("set-aside"); err != nil {
-			return err
-		}
-		if err := t.place(tmpOrig, filepath.Join(l.originalsDir(), docID+extOf(p.Filename))); err != nil {
-			return err
-		}
-		if err := t.step("placed-original"); err != nil {
-			return err
-		}
-		if err := t.place(tmpText, textPath); err != nil {
-			return err
-		}
-		if consume != "" {
-			if err := t.setAside(consume); err != nil {
-				return err
-			}
-		}
-		if err := t.sync(); err != nil {
-			return err
-		}
-		if err := t.step("audit"); err != nil {
-			return err
-		}
-		action := ActionAdd
-		if replacing {
-			action = ActionReplace
-		}
-		return l.appendAudit(AuditRecord{Time: now, Who: by, Action: action, DocID: docID, Title: p.Title,
-			FileSHA256: p.SHA256, Detail: p.Filename})
-	}()
-	if err != nil {
-		if rerr := t.rollback(); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
+		return corpus.Document{}, fmt.Errorf("commit %s: %w: %w", id, ErrIncomplete, err)
+	}
+	if err := c.run(); err != nil {
 		return corpus.Document{}, fmt.Errorf("commit %s: %w", id, err)
 	}
-	t.commit()
-	// The document is in; a pending folder that cannot be deleted expires.
-	os.RemoveAll(dir)
 	return doc, nil
+}
+
+// stageCommit stages a commit's text and original and plans its moves.
+func (l *Library) stageCommit(c *change, textPath string, content, orig []byte, origName, consume string) error {
+	tmpText, err := c.stage(filepath.Dir(textPath), content)
+	if err != nil {
+		return err
+	}
+	tmpOrig, err := c.stage(l.originalsDir(), orig)
+	if err != nil {
+		return err
+	}
+	origPath := filepath.Join(l.originalsDir(), origName)
+	c.put(origPath, tmpOrig)
+	// Exactly one original per document: drop the replaced one, whatever
+	// its extension.
+	for _, o := range l.originalsFor(strings.TrimSuffix(origName, filepath.Ext(origName))) {
+		if o != origPath {
+			c.drop(o)
+		}
+	}
+	c.put(textPath, tmpText)
+	if consume != "" {
+		c.drop(consume)
+	}
+	return nil
 }
 
 // Add prepares and commits a file in one step, for operators on the command
@@ -445,6 +469,23 @@ func firstNonEmpty(vals ...string) string {
 }
 
 var pendingIDRe = regexp.MustCompile(`^[0-9a-f]{8}$`)
+
+// newPendingID is a random ID for a pending upload that no other pending
+// upload has and the audit log does not name, so that a commit of it is
+// never mistaken for an earlier one (see committed).
+func (l *Library) newPendingID() string {
+	for i := 0; ; i++ {
+		id := randomID(4)
+		dir, _ := l.pendingPath(id)
+		if _, err := os.Lstat(dir); err == nil && i < 100 {
+			continue
+		}
+		if errors.Is(l.committed(id), ErrDone) && i < 100 {
+			continue
+		}
+		return id
+	}
+}
 
 // pendingPath is the folder of a pending upload; id is checked, as it may
 // come from callback data.
