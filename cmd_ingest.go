@@ -15,9 +15,10 @@ import (
 // ingest stores FILEs in CORPUS_DIR, converts files copied there by hand,
 // then builds or updates the index in DATA_DIR and prints what changed.
 func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var lib *library.Library
 	if cfg.CorpusDir != "" {
-		lib, err := openLibrary(cfg)
-		if err != nil {
+		var err error
+		if lib, err = openLibrary(cfg); err != nil {
 			return err
 		}
 		who := operator(getenv)
@@ -51,7 +52,11 @@ func ingest(ctx context.Context, cfg config.Config, log *slog.Logger, args []str
 	} else if len(args) > 0 {
 		return usageError{"ingest FILE needs CORPUS_DIR: the folder the documents are stored in"}
 	}
-	e, st, err := openEngine(ctx, cfg, log)
+	src, name, err := openSource(cfg, log, lib)
+	if err != nil {
+		return err
+	}
+	e, _, st, err := openIndex(ctx, cfg, log, src, name)
 	if err != nil {
 		return err
 	}

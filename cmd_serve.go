@@ -8,6 +8,7 @@ import (
 
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/config"
+	"github.com/gonghui/qa/corpus/library"
 )
 
 // serve runs the Telegram bot until ctx is cancelled. A cancellation while it
@@ -37,7 +38,7 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 	b := buildInfo()
 	log.Info("gonghui-qa starting", "version", b.Version, "commit", b.Commit, "built", b.Date, "go", b.GoVersion,
 		"config", cfg) // config.Config.LogValue shows secrets only as set or not
-	var lib bot.Library // a nil interface without CORPUS_DIR: the built-in report is read-only
+	var lib *library.Library // nil without CORPUS_DIR: the built-in report is read-only
 	if cfg.CorpusDir != "" {
 		// Creates the folder (a new, empty one is a valid start: staff fill
 		// it) and, under its lock, cleans up after a change a crash cut short.
@@ -47,11 +48,14 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 		}
 		lib = l
 	}
-	e, _, err := openEngine(ctx, cfg, log)
+	src, name, err := openSource(cfg, log, lib)
 	if err != nil {
 		return err
 	}
-	_, name, _ := corpusFS(cfg)
+	e, w, _, err := openIndex(ctx, cfg, log, src, name)
+	if err != nil {
+		return err
+	}
 	return bot.Run(ctx, bot.Options{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
@@ -60,7 +64,7 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 		AdminIDs:  cfg.AdminIDs,
 		Library:   lib,
-		Updater:   e,
+		Watcher:   w,
 		Logger:    log,
 	}, e)
 }

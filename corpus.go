@@ -10,6 +10,7 @@ import (
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
 	"github.com/gonghui/qa/corpus/library"
+	"github.com/gonghui/qa/rag"
 )
 
 // corpusFS is the configured corpus: CORPUS_DIR, or the built-in report.
@@ -27,32 +28,40 @@ func corpusFS(cfg config.Config) (fs.FS, string, error) {
 	return os.DirFS(cfg.CorpusDir), cfg.CorpusDir, nil
 }
 
-// loadDocs reads the configured corpus: CORPUS_DIR through the library (so a
-// change being made by staff or an operator is never read half-way), or the
-// built-in report. Unusable files are logged and skipped.
-func loadDocs(cfg config.Config, log *slog.Logger) ([]corpus.Document, string, error) {
+// openSource is the configured corpus as the index watcher reads it:
+// CORPUS_DIR through the library (so a change being made by staff or an
+// operator is never read half-way, and changes are noticed), or the built-in
+// report. lib, when not nil, is CORPUS_DIR already opened for changes.
+func openSource(cfg config.Config, log *slog.Logger, lib *library.Library) (rag.Source, string, error) {
 	fsys, name, err := corpusFS(cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	var docs []corpus.Document
-	var skipped []error
 	if cfg.CorpusDir == "" {
-		docs, skipped, err = corpus.Load(fsys, extract.DecodeText)
-	} else if lib, lerr := library.Open(cfg.CorpusDir, cfg.DataDir, extract.DecodeText); lerr == nil {
-		docs, skipped, err = lib.Docs()
-	} else {
-		log.Warn("corpus folder cannot be locked; reading it directly", "err", lerr)
-		docs, skipped, err = corpus.Load(fsys, extract.DecodeText)
+		return fixedCorpus{fsys}, name, nil
 	}
+	if lib != nil {
+		return lib, name, nil
+	}
+	lib, err = library.Open(cfg.CorpusDir, cfg.DataDir, extract.DecodeText)
 	if err != nil {
-		return nil, "", err
+		log.Warn("corpus folder cannot be locked; reading it directly", "err", err)
+		return fixedCorpus{fsys}, name, nil
 	}
-	for _, s := range skipped {
-		log.Warn("document skipped", "corpus", name, "err", s)
-	}
-	return docs, name, nil
+	return lib, name, nil
 }
+
+// fixedCorpus is a corpus that does not change while the program runs: the
+// built-in report, or a CORPUS_DIR that cannot be locked (read as it is).
+type fixedCorpus struct{ fsys fs.FS }
+
+// Docs reads the documents; unusable files are skipped with the reason.
+func (c fixedCorpus) Docs() ([]corpus.Document, []error, error) {
+	return corpus.Load(c.fsys, extract.DecodeText)
+}
+
+// Version never changes: the index is built once.
+func (fixedCorpus) Version() (string, error) { return "fixed", nil }
 
 // openLibrary opens CORPUS_DIR for changes; the built-in corpus is read-only.
 func openLibrary(cfg config.Config) (*library.Library, error) {

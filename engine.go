@@ -12,26 +12,35 @@ import (
 	"github.com/gonghui/qa/rag/llm"
 )
 
-// openEngine loads the corpus and builds the engine, reusing the index
-// persisted in DATA_DIR when it is current.
-func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.Engine, rag.Stats, error) {
+// openEngine builds the engine over the configured corpus, reusing the
+// index persisted in DATA_DIR when it is current.
+func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.Engine, rag.Reload, error) {
+	src, name, err := openSource(cfg, log, nil)
+	if err != nil {
+		return nil, rag.Reload{}, err
+	}
+	e, _, re, err := openIndex(ctx, cfg, log, src, name)
+	return e, re, err
+}
+
+// openIndex builds the engine over src and brings its index up to date
+// through the watcher that keeps it so: serve goes on using the watcher,
+// ingest only this first reload. The index persisted in DATA_DIR is reused
+// when it is current.
+func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, src rag.Source, name string) (*rag.Engine, *rag.Watcher, rag.Reload, error) {
 	folder, err := corpus.NewFolder()
 	if err != nil {
-		return nil, rag.Stats{}, err
+		return nil, nil, rag.Reload{}, err
 	}
 	an, err := rag.NewAnalyzer(folder, "")
 	if err != nil {
-		return nil, rag.Stats{}, err
+		return nil, nil, rag.Reload{}, err
 	}
 	models, err := newModels(cfg, folder, log)
 	if err != nil {
-		return nil, rag.Stats{}, err
+		return nil, nil, rag.Reload{}, err
 	}
-	docs, name, err := loadDocs(cfg, log)
-	if err != nil {
-		return nil, rag.Stats{}, err
-	}
-	open := func(emb rag.Embedder) (*rag.Engine, rag.Stats, error) {
+	open := func(emb rag.Embedder) (*rag.Engine, *rag.Watcher, rag.Reload, error) {
 		weight := 0.0 // the default, measured for the offline embedding
 		if _, offline := emb.(*rag.HashEmbedder); !offline {
 			weight = 1 // a model's embedding understands wording; weigh it as BM25
@@ -45,22 +54,26 @@ func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.
 			DenseWeight: weight,
 			Logger:      log,
 		})
-		st, err := e.Update(ctx, docs)
-		return e, st, err
+		w := rag.NewWatcher(src, e)
+		re, _, err := w.Sync(ctx)
+		return e, w, re, err
 	}
-	e, st, err := open(models.embedder)
+	e, w, re, err := open(models.embedder)
 	if err != nil {
 		if _, offline := models.embedder.(*rag.HashEmbedder); offline {
-			return nil, st, err
+			return nil, nil, re, err
 		}
 		log.Warn("embedding server unavailable and no current index cached; using the offline embedding", "err", err)
-		if e, st, err = open(rag.NewHashEmbedder(folder, rag.DefaultHashDim)); err != nil {
-			return nil, st, err
+		if e, w, re, err = open(rag.NewHashEmbedder(folder, rag.DefaultHashDim)); err != nil {
+			return nil, nil, re, err
 		}
 	}
-	log.Info("corpus loaded", "corpus", name, "documents", len(docs), "passages", e.PassageCount(),
-		"embedded", st.Embedded, "reused", st.Reused)
-	return e, st, nil
+	for _, s := range re.Skipped {
+		log.Warn("document skipped", "corpus", name, "err", s)
+	}
+	log.Info("corpus loaded", "corpus", name, "documents", re.Documents, "passages", e.PassageCount(),
+		"embedded", re.Embedded, "reused", re.Reused)
+	return e, w, re, nil
 }
 
 // models are the embedding and, optionally, the language model in use.

@@ -26,7 +26,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -36,6 +35,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 
+	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/library"
 	"github.com/gonghui/qa/rag"
@@ -54,36 +54,6 @@ type Answerer interface {
 	PassageCount() int
 }
 
-// Library is what the bot needs from the staff-managed corpus in CORPUS_DIR;
-// *library.Library satisfies it. Changes are audited by the library.
-type Library interface {
-	// Prepare extracts an upload and keeps it pending (it survives restarts).
-	Prepare(filename string, data []byte, meta library.Meta, addedBy string) (library.Pending, error)
-	// Get returns a pending upload (library.ErrExpired once expired).
-	Get(id string) (library.Pending, error)
-	// Commit stores a pending upload in the corpus; Cancel discards it.
-	Commit(id, by string) (corpus.Document, error)
-	Cancel(id string) error
-	// List describes the documents for /docs; Remove deletes one.
-	List() ([]library.Entry, error)
-	Remove(docID, by string) error
-	// Import converts files an operator copied into CORPUS_DIR by hand;
-	// Reindex audits a rebuild and returns the documents to index.
-	Import(by string) ([]library.Imported, error)
-	Reindex(who string) ([]corpus.Document, []error, error)
-	// Docs returns the documents to index.
-	Docs() ([]corpus.Document, []error, error)
-	// Version changes whenever the documents may have changed, also by
-	// another process (an operator's CLI); it is polled.
-	Version() (string, error)
-}
-
-// Updater swaps the index to a new set of documents, embedding only new
-// passages; *rag.Engine satisfies it.
-type Updater interface {
-	Update(ctx context.Context, docs []corpus.Document) (rag.Stats, error)
-}
-
 // Options configure Run. Zero values mean the defaults noted.
 type Options struct {
 	// Token is the bot token from @BotFather (TELEGRAM_BOT_TOKEN).
@@ -92,7 +62,8 @@ type Options struct {
 	APIURL string
 	// WebhookURL switches to webhook mode: Telegram posts updates to it.
 	WebhookURL string
-	// ListenAddr is where the webhook server listens (default ":8080").
+	// ListenAddr is where the webhook server listens (default
+	// config.DefaultListenAddr, as for every default that config also has).
 	ListenAddr string
 	// WebhookSecret is the secret_token Telegram sends with each webhook
 	// request; required in webhook mode.
@@ -107,11 +78,13 @@ type Options struct {
 	// Workers handle updates in parallel (default 16; answering is mostly
 	// waiting on the network, so more workers than cores pay off).
 	Workers int
-	// RateBurst questions per user may come at once (default 5), then one
-	// per RateEvery (default 10 s).
+	// RateBurst questions per user may come at once (default
+	// config.DefaultRateBurst), then one per RateEvery (default
+	// config.DefaultRateEvery).
 	RateBurst int
 	RateEvery time.Duration
-	// SendPerSecond caps messages sent overall (default 30, Telegram's limit).
+	// SendPerSecond caps messages sent overall (default
+	// config.DefaultSendPerSecond, Telegram's limit).
 	SendPerSecond float64
 	// GroupPerMinute caps messages sent to one group (default 20).
 	GroupPerMinute float64
@@ -131,24 +104,24 @@ type Options struct {
 	// DrainTimeout is how long in-flight answers may finish at shutdown
 	// (default 8 s).
 	DrainTimeout time.Duration
-	// Retention is how long questions and feedback are kept (default 90 days).
+	// Retention is how long questions and feedback are kept (default
+	// config.DefaultRetentionDays).
 	Retention time.Duration
 
 	// AdminIDs are the Telegram user IDs of the union staff (ADMIN_IDS):
 	// in a private chat they may upload documents and use /docs, /remove,
 	// /reindex, /gaps and /stats. Everyone else is politely refused.
 	AdminIDs []int64
-	// Library is the staff-managed corpus (CORPUS_DIR); nil (a nil
-	// interface, not a nil *library.Library) when the built-in corpus is
-	// used: staff are then told documents can only be managed with
-	// CORPUS_DIR set, while /gaps and /stats still work.
-	Library Library
-	// Updater swaps the index after a change; nil means the Answerer, which
-	// must then implement Updater when Library is set (*rag.Engine does).
-	Updater Updater
-	// WatchEvery is how often Library.Version is polled to notice changes
-	// made outside the bot, e.g. by an operator's CLI (default 10 s;
-	// negative: never).
+	// Library is the staff-managed corpus (CORPUS_DIR); nil when the
+	// built-in corpus is used: staff are then told documents can only be
+	// managed with CORPUS_DIR set, while /gaps and /stats still work.
+	Library *library.Library
+	// Watcher keeps the Answerer's index in step with Library (required
+	// with it): staff changes go through it, so that the index is swapped
+	// right after them, and it is polled for changes made outside the bot.
+	Watcher *rag.Watcher
+	// WatchEvery is how often Watcher looks for changes made outside the
+	// bot, e.g. by an operator's CLI (default 10 s; negative: never).
 	WatchEvery time.Duration
 	// MaxUploadBytes is the largest file staff may upload (default 20 MB,
 	// also the Bot API's download limit).
@@ -177,19 +150,19 @@ func (o *Options) setDefaults() {
 	}
 	o.APIURL = strings.TrimRight(o.APIURL, "/")
 	if o.ListenAddr == "" {
-		o.ListenAddr = ":8080"
+		o.ListenAddr = config.DefaultListenAddr
 	}
 	if o.Workers <= 0 {
 		o.Workers = 16
 	}
 	if o.RateBurst <= 0 {
-		o.RateBurst = 5
+		o.RateBurst = config.DefaultRateBurst
 	}
 	if o.RateEvery <= 0 {
-		o.RateEvery = 10 * time.Second
+		o.RateEvery = config.DefaultRateEvery
 	}
 	if o.SendPerSecond <= 0 {
-		o.SendPerSecond = 30
+		o.SendPerSecond = config.DefaultSendPerSecond
 	}
 	if o.GroupPerMinute <= 0 {
 		o.GroupPerMinute = 20
@@ -216,7 +189,7 @@ func (o *Options) setDefaults() {
 		o.DrainTimeout = 8 * time.Second
 	}
 	if o.Retention <= 0 {
-		o.Retention = 90 * 24 * time.Hour
+		o.Retention = config.DefaultRetentionDays * 24 * time.Hour
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -282,15 +255,8 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		}
 	}
 
-	if v := reflect.ValueOf(opts.Library); opts.Library != nil && v.Kind() == reflect.Pointer && v.IsNil() {
-		opts.Library = nil // a nil *library.Library: no CORPUS_DIR
-	}
-	upd := opts.Updater
-	if upd == nil {
-		upd, _ = a.(Updater)
-	}
-	if opts.Library != nil && upd == nil {
-		return errors.New("bot: a Library needs an Updater to swap the index after changes")
+	if opts.Library != nil && opts.Watcher == nil {
+		return errors.New("bot: a Library needs a Watcher to swap the index after changes")
 	}
 
 	store, err := OpenStore(opts.DataDir)
@@ -340,16 +306,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		return err
 	}
 
-	var watcher *rag.Watcher
-	if opts.Library != nil {
-		// The index was built from the library before the bot started;
-		// syncing once records the version it shows.
-		watcher = rag.NewWatcher(opts.Library, upd)
-		if _, _, err := watcher.Sync(ctx); err != nil {
-			log.Warn("cannot read the corpus; changes made outside the bot are noticed after the next check", "err", err)
-		}
-	}
-	r.route = newRouter(opts, r.me, a, store, r.send, m, log, watcher, &downloader{
+	r.route = newRouter(opts, r.me, a, store, r.send, m, log, &downloader{
 		send: r.send, tg: client, http: &http.Client{Transport: transport}, redact: red, max: opts.MaxUploadBytes,
 	})
 	r.route.menus.register(ctx, opts.AdminIDs)
@@ -376,7 +333,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	}
 	log.Info("bot started", "bot", "@"+r.me.Username, "corpus", opts.Corpus,
 		"documents", len(a.Documents()), "passages", a.PassageCount(), "mode", mode,
-		"admins", len(r.route.staff.admins), "managed", watcher != nil)
+		"admins", len(r.route.staff.admins), "managed", opts.Library != nil)
 
 	var hookListener net.Listener
 	if webhook {
@@ -402,8 +359,8 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		wg.Go(func() { r.poll(ctx) })
 	}
 	wg.Go(func() { r.pruneDaily(ctx) })
-	if watcher != nil && opts.WatchEvery > 0 {
-		wg.Go(func() { watcher.Watch(ctx, opts.WatchEvery, r.reportReload) })
+	if opts.Library != nil && opts.WatchEvery > 0 {
+		wg.Go(func() { opts.Watcher.Watch(ctx, opts.WatchEvery, r.reportReload) })
 	}
 	if opts.Ready != nil {
 		opts.Ready(store)
@@ -511,9 +468,7 @@ func (r *runner) reportReload(re rag.Reload, err error) {
 }
 
 // newRouter builds the parts that act on updates, each with what it needs.
-// watcher is nil when there is no CORPUS_DIR to manage.
-func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender, m *metrics, log *slog.Logger,
-	watcher *rag.Watcher, files *downloader) *router {
+func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender, m *metrics, log *slog.Logger, files *downloader) *router {
 	cmds := commandTable()
 	out := &replier{send: send, log: log, typingDelay: opts.TypingDelay}
 	r := &router{
@@ -536,13 +491,13 @@ func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender
 			}),
 		},
 	}
-	if watcher != nil {
+	if opts.Library != nil {
 		r.uploads = &uploads{
-			out: out, files: files, lib: opts.Library, corpus: watcher, indexed: a.Documents,
+			out: out, files: files, lib: opts.Library, corpus: opts.Watcher, indexed: a.Documents,
 			store: store, botID: me.ID, metrics: m, log: log, tz: opts.TimeZone,
 		}
 		r.documents = &documents{
-			out: out, lib: opts.Library, corpus: watcher, passages: a.PassageCount,
+			out: out, lib: opts.Library, corpus: opts.Watcher, passages: a.PassageCount,
 			metrics: m, log: log, tz: opts.TimeZone,
 		}
 	}

@@ -101,17 +101,15 @@ func (e *staffEnv) start(t *testing.T) {
 	}
 	f, _ := corpus.NewFolder()
 	eng := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim)})
-	docs, _, err := lib.Docs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := eng.Update(t.Context(), docs); err != nil {
+	w := rag.NewWatcher(lib, eng)
+	if _, _, err := w.Sync(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	e.lib, e.eng = lib, eng
 	e.run = start(t, e.srv, e.dataDir, eng, func(o *bot.Options) {
 		o.AdminIDs = []int64{staff.ID, staff2.ID}
 		o.Library = lib
+		o.Watcher = w
 		o.WatchEvery = -1
 		if e.tweak != nil {
 			e.tweak(o)

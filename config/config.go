@@ -51,6 +51,17 @@ type Config struct {
 	Warnings []string
 }
 
+// Defaults of the bot's settings, in one place: Load applies them to what
+// the environment leaves unset, and bot.Options applies the same to fields
+// left zero, so the bot runs alike from serve and from a test.
+const (
+	DefaultListenAddr    = ":8080"
+	DefaultSendPerSecond = 30 // Telegram's limit
+	DefaultRetentionDays = 90
+	DefaultRateBurst     = 5
+	DefaultRateEvery     = 10 * time.Second
+)
+
 // Telegram's rules for a webhook: the secret_token of setWebhook, and the
 // ports its servers post to (https://core.telegram.org/bots/api#setwebhook).
 var (
@@ -95,21 +106,21 @@ func Load(getenv func(string) string) (Config, error) {
 		c.DataDir = defaultDataDir(getenv)
 	}
 	if c.ListenAddr == "" {
-		c.ListenAddr = ":8080"
+		c.ListenAddr = DefaultListenAddr
 	}
 	if c.LLMTimeout, err = duration(getenv, "LLM_TIMEOUT", 20*time.Second); err != nil {
 		return c, err
 	}
-	if c.RateEvery, err = duration(getenv, "RATE_EVERY", 10*time.Second); err != nil {
+	if c.RateEvery, err = duration(getenv, "RATE_EVERY", DefaultRateEvery); err != nil {
 		return c, err
 	}
-	if c.RetentionDays, err = positive(getenv, "RETENTION_DAYS", 90); err != nil {
+	if c.RetentionDays, err = positive(getenv, "RETENTION_DAYS", DefaultRetentionDays); err != nil {
 		return c, err
 	}
-	if c.RateBurst, err = positive(getenv, "RATE_BURST", 5); err != nil {
+	if c.RateBurst, err = positive(getenv, "RATE_BURST", DefaultRateBurst); err != nil {
 		return c, err
 	}
-	if c.SendPerSecond, err = positiveFloat(getenv, "SEND_PER_SECOND", 30); err != nil {
+	if c.SendPerSecond, err = positiveFloat(getenv, "SEND_PER_SECOND", DefaultSendPerSecond); err != nil {
 		return c, err
 	}
 	for _, f := range strings.FieldsFunc(getenv("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
