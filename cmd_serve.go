@@ -66,5 +66,6 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 		Library:   lib,
 		Watcher:   w,
 		Logger:    log,
+		Build:     bot.BuildInfo{Version: b.Version, Commit: b.Commit, Date: b.Date, GoVersion: b.GoVersion},
 	}, e)
 }

@@ -70,6 +70,14 @@ type Options struct {
 	WebhookSecret string
 	// MetricsAddr serves /metrics and /healthz when set.
 	MetricsAddr string
+	// Listen bounds connections to the webhook and metrics servers.
+	Listen ListenLimits
+	// HealthWindow is how long /healthz stays ok without news from Telegram
+	// (a getUpdates that succeeded, a webhook update, or in webhook mode a
+	// clean getWebhookInfo); default 3 minutes, at least 3 poll timeouts.
+	HealthWindow time.Duration
+	// Build describes the binary for the qa_build_info metric.
+	Build BuildInfo
 	// DataDir holds the durable store (bot.db).
 	DataDir string
 	// Corpus names the corpus for the start-up log line, e.g. its folder.
@@ -194,6 +202,10 @@ func (o *Options) setDefaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	o.Listen.setDefaults()
+	if o.HealthWindow <= 0 {
+		o.HealthWindow = max(3*time.Minute, 3*o.PollTimeout)
+	}
 	if o.WatchEvery == 0 {
 		o.WatchEvery = 10 * time.Second
 	}
@@ -220,6 +232,7 @@ type runner struct {
 	send    *sender
 	me      identity
 	metrics *metrics
+	health  *health
 	disp    *dispatcher
 	route   *router
 	hctx    context.Context // handlers' context: outlives ctx by the drain time
@@ -292,6 +305,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		store:   store,
 		tg:      client,
 		metrics: m,
+		health:  newHealth(opts.HealthWindow, opts.WebhookURL),
 		hctx:    hctx,
 		http:    &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
 	}
@@ -316,14 +330,16 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	ctx, stopAll := context.WithCancel(ctx) // a failed start stops what did start
+	defer stopAll()
+	m.reg.MustRegister(r.health.collectors(opts.Build)...)
 	if opts.MetricsAddr != "" {
 		l, err := net.Listen("tcp", opts.MetricsAddr)
 		if err != nil {
 			return fmt.Errorf("bot: metrics listener: %w", err)
 		}
-		wg.Go(func() {
-			serveHTTP(ctx, &http.Server{Handler: m.handler(), ReadHeaderTimeout: 5 * time.Second}, l, log, "metrics")
-		})
+		srv, l := opts.Listen.server(m.handler(r.health), l)
+		wg.Go(func() { serveHTTP(ctx, srv, l, log, "metrics") })
 	}
 
 	r.disp = newDispatcher(opts.Workers, 4*opts.Workers+100, r.handle)
@@ -341,17 +357,22 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 			r.disp.stop()
 			return fmt.Errorf("bot: webhook listener: %w", err)
 		}
+		// Registered before anything is answered: if Telegram refuses the
+		// webhook, nothing would ever arrive, so serve stops here.
+		if err := r.setWebhook(ctx); err != nil {
+			hookListener.Close()
+			r.disp.stop()
+			return fmt.Errorf("bot: cannot register the webhook with Telegram: %w", err)
+		}
 	}
 	r.resume()
 
 	if webhook {
-		if err := r.setWebhook(ctx); err != nil {
-			log.Error("cannot register the webhook with Telegram; updates will not arrive until it is", "err", err)
-		}
 		mux := http.NewServeMux()
 		mux.Handle("POST "+hookPath, r.webhookHandler())
-		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-		wg.Go(func() { serveHTTP(ctx, srv, hookListener, log, "webhook") })
+		srv, l := opts.Listen.server(closeUnauthenticated(opts.WebhookSecret, mux), hookListener)
+		wg.Go(func() { serveHTTP(ctx, srv, l, log, "webhook") })
+		wg.Go(func() { r.watchWebhook(ctx, max(opts.HealthWindow/3, 100*time.Millisecond)) })
 	} else {
 		if _, err := client.DeleteWebhook(ctx, &tg.DeleteWebhookParams{}); err != nil && ctx.Err() == nil {
 			log.Warn("cannot delete webhook before polling", "err", red.Error(err))

@@ -124,6 +124,7 @@ func (r *runner) poll(ctx context.Context) {
 	for ctx.Err() == nil {
 		wait, err := r.pollOnce(ctx)
 		if err == nil {
+			r.health.reached()
 			backoff = r.opts.RetryBase
 			continue
 		}
@@ -226,6 +227,7 @@ func (r *runner) webhookHandler() http.Handler {
 			http.Error(w, "cannot store update", http.StatusInternalServerError)
 			return
 		}
+		r.health.reached()
 		w.WriteHeader(http.StatusOK)
 	})
 }

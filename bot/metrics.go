@@ -107,14 +107,11 @@ func newMetrics(a Answerer) *metrics {
 	return m
 }
 
-// handler serves /metrics and /healthz.
-func (m *metrics) handler() http.Handler {
+// handler serves /metrics and, from healthz, /healthz.
+func (m *metrics) handler(healthz http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.Handle("GET /healthz", healthz)
 	return mux
 }
 

@@ -75,6 +75,7 @@ type Server struct {
 	files     map[string]fileEntry
 	changed   chan struct{} // closed and replaced whenever state changes
 	webhook   string
+	hookInfo  models.WebhookInfo // getWebhookInfo's answer, URL aside
 	pollCount int
 	closed    bool
 }
@@ -208,6 +209,16 @@ func Entities(text string) []models.MessageEntity {
 
 // UTF16Len is the length of s in UTF-16 code units.
 func UTF16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// SetWebhookInfo sets what getWebhookInfo reports besides the URL, which is
+// the one setWebhook registered: e.g. a LastErrorDate and LastErrorMessage
+// as when Telegram cannot reach the webhook.
+func (s *Server) SetWebhookInfo(info models.WebhookInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hookInfo = info
+	s.notify()
+}
 
 // Fail makes the next calls of method fail, one failure per call, in order.
 func (s *Server) Fail(method string, fs ...Failure) {
@@ -379,6 +390,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.webhook = params["url"]
 		s.mu.Unlock()
 		writeOK(w, true)
+	case "getWebhookInfo":
+		s.mu.Lock()
+		info := s.hookInfo
+		info.URL = s.webhook
+		s.mu.Unlock()
+		writeOK(w, info)
 	case "deleteWebhook":
 		s.mu.Lock()
 		s.webhook = ""
