@@ -9,12 +9,12 @@ import (
 	"strings"
 
 	"github.com/gonghui/qa/config"
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // ask prints one answer to the question in args.
 func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	q := strings.TrimSpace(corpus.Normalize(strings.Join(args, " ")))
+	q := strings.TrimSpace(zh.Normalize(strings.Join(args, " ")))
 	if q == "" {
 		return usageError{"请在 ask 后面写上问题，例如：gonghui-qa ask \"孩子考上大学，工会有助学金吗？\""}
 	}
@@ -42,7 +42,7 @@ func chat(ctx context.Context, cfg config.Config, log *slog.Logger, stdin io.Rea
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if strings.TrimSpace(corpus.Normalize(line)) == "" {
+		if strings.TrimSpace(zh.Normalize(line)) == "" {
 			continue
 		}
 		a, err := e.Answer(ctx, "chat", line)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/gonghui/qa/config"
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/llm"
 )
@@ -28,10 +28,7 @@ func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.
 // ingest only this first reload. The index persisted in DATA_DIR is reused
 // when it is current.
 func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, src rag.Source, name string) (*rag.Engine, *rag.Watcher, rag.Reload, error) {
-	folder, err := corpus.NewFolder()
-	if err != nil {
-		return nil, nil, rag.Reload{}, err
-	}
+	folder := zh.NewFolder()
 	an, err := rag.NewAnalyzer(folder, "")
 	if err != nil {
 		return nil, nil, rag.Reload{}, err
@@ -85,7 +82,7 @@ type models struct {
 
 // newModels picks the offline hashing embedding and extractive answers unless
 // an OpenAI-compatible server is configured.
-func newModels(cfg config.Config, folder *corpus.Folder, log *slog.Logger) (models, error) {
+func newModels(cfg config.Config, folder *zh.Folder, log *slog.Logger) (models, error) {
 	m := models{embedder: rag.NewHashEmbedder(folder, rag.DefaultHashDim)}
 	lc := llm.Config{BaseURL: cfg.OpenAIBaseURL, APIKey: cfg.OpenAIAPIKey, ChatModel: cfg.LLMModel,
 		EmbeddingModel: cfg.EmbeddingModel, Timeout: cfg.LLMTimeout}

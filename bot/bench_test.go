@@ -13,6 +13,7 @@ import (
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/bot/telegramtest"
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -44,10 +45,7 @@ func BenchmarkThroughput(b *testing.B) {
 // offline embedding: what a deployment without a model answers with.
 func offlineEngine(b *testing.B) *rag.Engine {
 	b.Helper()
-	f, err := corpus.NewFolder()
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := zh.NewFolder()
 	an, err := rag.NewAnalyzer(f, "")
 	if err != nil {
 		b.Fatal(err)

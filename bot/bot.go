@@ -38,6 +38,7 @@ import (
 	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/library"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -502,14 +503,7 @@ func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender
 		staff: newStaffGate(opts.AdminIDs, out, m),
 		reports: &reports{
 			store: store, retention: opts.Retention, tz: opts.TimeZone, log: log,
-			fold: sync.OnceValue(func() func(string) string {
-				f, err := corpus.NewFolder()
-				if err != nil {
-					log.Warn("cannot build the text folder; grouping questions by lower case only", "err", err)
-					return strings.ToLower
-				}
-				return f.Fold
-			}),
+			fold: func() func(string) string { return zh.Fold },
 		},
 	}
 	if opts.Library != nil {

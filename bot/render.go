@@ -7,6 +7,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -120,29 +121,11 @@ func renderHelp(docs []corpus.Document, group bool) string {
 	return b.String()
 }
 
-// sentences splits text after sentence-ending punctuation and newlines,
-// keeping every character (joining the result gives the text back).
+// sentences splits text into sentences for packing into messages, keeping
+// every character (joining the result gives the text back) and each [n]
+// marker with the sentence it follows.
 func sentences(text string) []string {
-	var out []string
-	start := 0
-	rs := []rune(text)
-	for i := 0; i < len(rs); i++ {
-		switch rs[i] {
-		case '。', '！', '？', '!', '?', '；', ';', '\n', '…':
-			// Keep closing quotes and brackets with their sentence.
-			j := i + 1
-			for j < len(rs) && strings.ContainsRune("”’」』）)】]。！？!?…\n", rs[j]) {
-				j++
-			}
-			out = append(out, string(rs[start:j]))
-			start = j
-			i = j - 1
-		}
-	}
-	if start < len(rs) {
-		out = append(out, string(rs[start:]))
-	}
-	return out
+	return zh.Splitter{Lossless: true, Citations: true}.Split(text)
 }
 
 // pack joins HTML segments into messages of at most limit UTF-16 units,

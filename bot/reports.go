@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // Report windows: /gaps and /stats cover 7 days unless a number of days
@@ -120,21 +122,14 @@ func groupGaps(qs []QuestionRecord, fold func(string) string) []gapGroup {
 	return out
 }
 
-// questionWords are function words that say nothing about what is asked;
-// they are dropped before comparing questions.
-var questionWords = strings.NewReplacer(
-	"请问", "", "怎么", "", "怎样", "", "如何", "", "什么", "", "哪里", "", "哪些", "", "多少", "",
-	"能不能", "", "可不可以", "", "是不是", "", "有没有", "", "可以", "", "我们", "", "我", "", "您", "", "你", "",
-	"吗", "", "呢", "", "啊", "", "吧", "", "呀", "", "的", "", "了", "",
-)
-
 // questionTerms are the characters and character bigrams of folded text's
-// letters and digits, after dropping question words. Bigrams keep the
+// letters and digits, after dropping question words and particles
+// (zh.RemoveStopWords). Bigrams keep the
 // wording; characters let a reordered question ("工资被拖欠" and "拖欠工资")
 // still meet.
 func questionTerms(folded string) map[string]bool {
 	var rs []rune
-	for _, r := range questionWords.Replace(folded) {
+	for _, r := range zh.RemoveStopWords(folded) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			rs = append(rs, r)
 		}

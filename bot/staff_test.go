@@ -20,10 +20,10 @@ import (
 
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/bot/telegramtest"
-	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
 	"github.com/gonghui/qa/corpus/extract/extracttest"
 	"github.com/gonghui/qa/corpus/library"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -36,10 +36,7 @@ var (
 
 // analyzer is built once: the folder's conversion table takes a while.
 var analyzer = sync.OnceValues(func() (*rag.Analyzer, error) {
-	f, err := corpus.NewFolder()
-	if err != nil {
-		return nil, err
-	}
+	f := zh.NewFolder()
 	return rag.NewAnalyzer(f, "")
 })
 
@@ -99,7 +96,7 @@ func (e *staffEnv) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, _ := corpus.NewFolder()
+	f := zh.NewFolder()
 	eng := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim)})
 	w := rag.NewWatcher(lib, eng)
 	if _, _, err := w.Sync(t.Context()); err != nil {

@@ -7,68 +7,14 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // MaxPassageRunes is the length above which a paragraph is cut into runs of
 // whole sentences. Short passages make citations precise and keep the answer
 // near its question's words; measured with `eval` (see BENCHMARKS.md).
 const MaxPassageRunes = 160
-
-// sentenceEnd reports whether r ends a sentence: Chinese 。！？； and their
-// ASCII forms, and the ellipsis.
-func sentenceEnd(r rune) bool {
-	switch r {
-	case '。', '！', '？', '；', '!', '?', ';', '…', '｡':
-		return true
-	}
-	return false
-}
-
-// closer reports whether r closes a quotation or bracket, which stays with the
-// sentence it ends.
-func closer(r rune) bool {
-	switch r {
-	case '”', '’', '」', '』', '）', ')', '】', '》', '"', '\'':
-		return true
-	}
-	return false
-}
-
-// SplitSentences cuts text into sentences at Chinese and ASCII sentence ends,
-// keeping the end mark and any closing quotes with the sentence. A full stop
-// '.' ends a sentence only before white space or the end, so 54.27 stays whole.
-// Line breaks also end sentences. Empty sentences are dropped.
-func SplitSentences(text string) []string {
-	var out []string
-	start := 0
-	emit := func(end int) {
-		if s := strings.TrimSpace(text[start:end]); s != "" {
-			out = append(out, s)
-		}
-		start = end
-	}
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		next := i + size
-		switch {
-		case r == '\n':
-			emit(next)
-		case sentenceEnd(r) || (r == '.' && (next >= len(text) || text[next] == ' ' || text[next] == '\n')):
-			// Take repeated marks (……, ?!) and closing quotes with the sentence.
-			for next < len(text) {
-				r2, s2 := utf8.DecodeRuneInString(text[next:])
-				if !sentenceEnd(r2) && !closer(r2) {
-					break
-				}
-				next += s2
-			}
-			emit(next)
-		}
-		i = next
-	}
-	emit(len(text))
-	return out
-}
 
 // block is a paragraph of a document body with the heading it sits under.
 type block struct {
@@ -120,7 +66,7 @@ func headingText(line string, rest []string) (string, bool) {
 		return "", false
 	}
 	last, _ := utf8.DecodeLastRuneInString(line)
-	if sentenceEnd(last) || last == '，' || last == ',' || last == '：' || last == ':' || last == '、' || unicode.IsDigit(last) {
+	if zh.EndsSentence(last) || last == '，' || last == ',' || last == '：' || last == ':' || last == '、' || unicode.IsDigit(last) {
 		return "", false
 	}
 	// A heading introduces a longer paragraph.
@@ -141,7 +87,7 @@ func Split(doc Document) []Passage {
 	var out []Passage
 	seen := map[string]int{}
 	for _, b := range blocks(doc.Body) {
-		sents := SplitSentences(b.text)
+		sents := zh.Sentences(b.text)
 		parts := chunkSentences(sents, MaxPassageRunes)
 		topic := lead(sents)
 		for k, text := range parts {

@@ -1,31 +1,10 @@
 package corpus
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
-
-func TestSplitSentences(t *testing.T) {
-	tests := []struct {
-		in   string
-		want []string
-	}{
-		{"开展活动。共计32次！好吗？", []string{"开展活动。", "共计32次！", "好吗？"}},
-		{"累计有54.27万名职工参加。", []string{"累计有54.27万名职工参加。"}},
-		{"他说：“好。”然后走了。", []string{"他说：“好。”", "然后走了。"}},
-		{"等等……还有；最后", []string{"等等……", "还有；", "最后"}},
-		{"Done. Next one? yes", []string{"Done.", "Next one?", "yes"}},
-		{"第一行\n第二行", []string{"第一行", "第二行"}},
-		{"", nil},
-	}
-	for _, tt := range tests {
-		if got := SplitSentences(tt.in); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("SplitSentences(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
 
 func TestSplitDefaultCorpus(t *testing.T) {
 	docs, skipped, err := Load(Default(), nil)
@@ -114,11 +93,6 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, sent := range SplitSentences(s) {
-			if strings.TrimSpace(sent) == "" {
-				t.Fatal("empty sentence")
-			}
-		}
 		doc := Document{ID: "fz", Body: s}
 		seen := map[string]bool{}
 		for _, p := range Split(doc) {

@@ -7,53 +7,21 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 //go:embed thesaurus.txt
 var defaultThesaurus string
-
-// stopPhrases are question words and particles that carry no topic: they are
-// cut out of a question before it is turned into search terms, so that 吗 or
-// 多少 neither match nor count against coverage. Longest first.
-var stopPhrases = []string{
-	// Question words.
-	"可不可以", "能不能", "有没有", "是不是", "会不会", "多不多", "好不好", "行不行", "过没有", "了没有", "没有",
-	"请问一下", "请问", "想问一下", "想问", "问一下", "想知道", "知道", "告诉我",
-	"多少钱", "多少", "什么样", "什么时候", "什么", "怎么样", "怎么办", "怎么", "怎样", "如何", "为什么", "为啥",
-	"哪些", "哪里", "哪儿", "去哪儿", "去哪", "上哪儿", "上哪", "哪个", "哪家", "多久", "多长", "几个", "几家", "几次", "几回", "几年", "几名", "几人",
-	// Everyday filler that names no topic.
-	"一共", "总共", "总计", "一下", "咱们", "我们", "你们", "他们", "大家", "人家", "自己",
-	"这个", "那个", "这些", "那些", "这种", "那种", "这样", "那样", "这块", "这边", "那边", "这里", "那里",
-	"这些年", "这几年", "那几年", "现在", "目前", "如今", "已经", "曾经", "一直", "到底", "究竟", "大概", "大约",
-	"具体", "一般", "平时", "之类", "什么的", "啥的", "东西", "事情", "事儿", "的话", "是否", "可以", "能够",
-	"应该", "需要", "打算", "想要", "还是", "或者", "而且", "但是", "不过", "所以", "因为", "如果", "要是",
-	"搞过", "办过", "有过", "做过", "弄过", "搞", "弄", "啥", "咋", "谁",
-	"一起", "身边", "这么", "那么", "多么", "怎么回事", "出来", "起来", "下来", "上来", "过来",
-	"的时候", "有时候", "时候", "找个地方", "什么地方", "这种地方", "那种地方", "有个地方",
-	// Particles, pronouns and function words. A single character is cut only
-	// where it does not form a word of the corpus with its neighbour (就业,
-	// 技能, 和谐 and 了解 stay whole): see Analyzer.Prepare.
-	"吗", "呢", "吧", "啊", "呀", "嘛", "哦", "啦", "哈", "么", "嘞", "咯", "呗", "的", "了", "着", "过",
-	"是", "我", "你", "您", "他", "她", "它", "几", "还", "都", "也", "就", "很", "挺", "太", "又", "再",
-	"有", "去", "在", "给", "被", "把", "让", "跟", "和", "与", "从", "向", "往", "到", "对", "能", "要", "想", "说",
-}
-
-// particles are cut even where they touch a corpus word: in a question they
-// are grammar, not the start of a word (建了, 好的).
-var particles = map[rune]bool{'吗': true, '呢': true, '吧': true, '啊': true, '呀': true, '嘛': true, '哦': true,
-	'啦': true, '哈': true, '么': true, '嘞': true, '咯': true, '呗': true, '的': true, '了': true, '着': true}
 
 // Analyzer turns text into search terms: folded (NFKC, 繁→简, lower case),
 // then Chinese runs into character bigrams, and Latin words and numbers
 // (54.27 stays whole) into single terms. It also expands questions with the
 // domain thesaurus. It is safe for concurrent use.
 type Analyzer struct {
-	folder    *corpus.Folder
+	folder    *zh.Folder
 	thesaurus []synonym
-	stopSet   map[string]bool
-	stopMax   int // longest stop phrase, in runes
 }
 
 // synonym is one thesaurus entry: when a question contains any of words, the
@@ -65,7 +33,7 @@ type synonym struct {
 
 // NewAnalyzer builds an analyzer with the thesaurus given in the format of
 // rag/thesaurus.txt ("report terms = everyday words"); "" means the built-in one.
-func NewAnalyzer(folder *corpus.Folder, thesaurus string) (*Analyzer, error) {
+func NewAnalyzer(folder *zh.Folder, thesaurus string) (*Analyzer, error) {
 	if thesaurus == "" {
 		thesaurus = defaultThesaurus
 	}
@@ -91,15 +59,10 @@ func NewAnalyzer(folder *corpus.Folder, thesaurus string) (*Analyzer, error) {
 		}
 		a.thesaurus = append(a.thesaurus, s)
 	}
-	a.stopSet = map[string]bool{}
-	for _, p := range stopPhrases {
-		a.stopSet[p] = true
-		a.stopMax = max(a.stopMax, len([]rune(p)))
-	}
 	return a, nil
 }
 
-// Fold is the matching form of text (see corpus.Folder).
+// Fold is the matching form of text (see zh.Folder).
 func (a *Analyzer) Fold(s string) string { return a.folder.Fold(s) }
 
 // Terms splits folded text into search terms, in order, with repeats.
@@ -242,7 +205,7 @@ func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
 	stopped := append([]rune(nil), rs...)
 	var single []int
 	for i := 0; i < len(rs); {
-		n := a.stopAt(rs[i:])
+		n := zh.StopWordAt(rs[i:])
 		switch {
 		case n == 0:
 			i++
@@ -257,7 +220,7 @@ func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
 		i += n
 	}
 	for _, i := range single {
-		keep := known != nil && !particles[rs[i]] && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
+		keep := known != nil && !zh.IsParticle(rs[i]) && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
 			(i+1 < len(rs) && stopped[i+1] != ' ' && known(string(rs[i:i+2]))))
 		if !keep {
 			stopped[i] = ' '
@@ -272,14 +235,29 @@ func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
 	return q
 }
 
-// stopAt is the rune length of the longest stop phrase at the start of rs.
-func (a *Analyzer) stopAt(rs []rune) int {
-	for n := min(a.stopMax, len(rs)); n > 0; n-- {
-		if a.stopSet[string(rs[:n])] {
-			return n
+// numberForm is the Arabic form of the number written at runes [start, end).
+type numberForm struct {
+	value      string
+	start, end int
+}
+
+// numberForms returns the Arabic form of the numbers folded text writes in
+// Chinese (二十 → 20, 两千 → 2000, 2千 → 2000, 三千五 → 3500), for the question
+// to match a document that writes them in digits either way. Numbers below
+// 10 are left alone: 一线 and 两节 are words more often than counts.
+func numberForms(folded string) []numberForm {
+	var out []numberForm
+	runes, last := 0, 0 // runes in folded[:last]
+	for _, n := range zh.Numbers(folded) {
+		if !n.Chinese || n.Enumerator || n.Value < 10 {
+			continue
 		}
+		start := runes + utf8.RuneCountInString(folded[last:n.Start])
+		end := start + utf8.RuneCountInString(n.Text)
+		runes, last = end, n.End
+		out = append(out, numberForm{zh.FormatNumber(n.Value), start, end})
 	}
-	return 0
+	return out
 }
 
 // units lists the content characters of a stopped question.

@@ -34,6 +34,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // benchQuestions are asked in every latency benchmark: answerable ones in
@@ -73,17 +74,14 @@ func benchLarge() bool { return os.Getenv("BENCH_LARGE") == "1" }
 var benchSizes = []int{10_000, 100_000}
 
 type benchEnv struct {
-	folder *corpus.Folder
+	folder *zh.Folder
 	an     *Analyzer
 	emb    *HashEmbedder
 }
 
 func newBenchEnv(tb testing.TB) benchEnv {
 	tb.Helper()
-	folder, err := corpus.NewFolder()
-	if err != nil {
-		tb.Fatal(err)
-	}
+	folder := zh.NewFolder()
 	an, err := NewAnalyzer(folder, "")
 	if err != nil {
 		tb.Fatal(err)
@@ -116,7 +114,7 @@ func benchCorpus(tb testing.TB, n int, seed uint64) []corpus.Document {
 			if p.Heading != "" && !slices.Contains(headings, p.Heading) {
 				headings = append(headings, p.Heading)
 			}
-			sents = append(sents, corpus.SplitSentences(p.Text)...)
+			sents = append(sents, zh.Sentences(p.Text)...)
 		}
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))

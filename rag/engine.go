@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // Mode chooses which rankings retrieval uses; Fused is the default, the
@@ -367,7 +368,7 @@ func truncateRunes(s string, n int) string {
 // example "chatID:userID"; "" for none), using that conversation's recent turns
 // to understand a follow-up such as "那怎么申请？".
 func (e *Engine) Answer(ctx context.Context, conversation, question string) (Answer, error) {
-	if strings.TrimSpace(corpus.Normalize(question)) == "" {
+	if strings.TrimSpace(zh.Normalize(question)) == "" {
 		return Answer{}, ErrEmptyQuestion
 	}
 	// Keep the member's own characters (full-width punctuation) for display;

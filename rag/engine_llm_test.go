@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/llm"
 	"github.com/gonghui/qa/rag/llm/openaitest"
@@ -21,10 +22,7 @@ const tuitionQ = "孩子考上大学，工会有助学金吗？"
 // client pointed at a fake OpenAI server.
 func llmEngine(t *testing.T, srv *openaitest.Server, timeout time.Duration) (*rag.Engine, *bytes.Buffer) {
 	t.Helper()
-	f, err := corpus.NewFolder()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := zh.NewFolder()
 	an, err := rag.NewAnalyzer(f, "")
 	if err != nil {
 		t.Fatal(err)
@@ -124,10 +122,7 @@ func TestFollowUpRewrittenByModel(t *testing.T) {
 func TestServerEmbeddingsCachedAcrossRestarts(t *testing.T) {
 	srv := openaitest.New()
 	t.Cleanup(srv.Close)
-	f, err := corpus.NewFolder()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := zh.NewFolder()
 	an, err := rag.NewAnalyzer(f, "")
 	if err != nil {
 		t.Fatal(err)

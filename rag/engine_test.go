@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // countingEmbedder counts the texts it embeds, to prove what is re-embedded.
@@ -25,12 +26,9 @@ func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 	return c.HashEmbedder.Embed(ctx, texts)
 }
 
-func testAnalyzer(t testing.TB) (*corpus.Folder, *Analyzer) {
+func testAnalyzer(t testing.TB) (*zh.Folder, *Analyzer) {
 	t.Helper()
-	f, err := corpus.NewFolder()
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := zh.NewFolder()
 	an, err := NewAnalyzer(f, "")
 	if err != nil {
 		t.Fatal(err)
@@ -238,7 +236,7 @@ func TestUnwritableDataDirStillAnswers(t *testing.T) {
 
 func TestEmptyCorpus(t *testing.T) {
 	_, an := testAnalyzer(t)
-	f, _ := corpus.NewFolder()
+	f := zh.NewFolder()
 	e := NewEngine(Options{Analyzer: an, Embedder: NewHashEmbedder(f, 32)})
 	if _, err := e.Update(context.Background(), nil); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // extract composes the extractive answer: the sentence of the best passage
@@ -39,7 +39,7 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 		if !h.Answers {
 			continue
 		}
-		sents := corpus.SplitSentences(h.Passage.Text)
+		sents := zh.Sentences(h.Passage.Text)
 		topic := strings.TrimRight(h.Passage.Lead, "。；;")
 		if len(sents) > 1 && isTopic(sents[0]) {
 			// A passage opening with a short topic sentence (开展“两节”送温暖活动。)

@@ -2,7 +2,6 @@ package rag
 
 import (
 	"errors"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,48 +86,6 @@ func TestCheckGrounded(t *testing.T) {
 	}
 }
 
-func TestExtractNumFacts(t *testing.T) {
-	tests := []struct {
-		text string
-		want [][]float64 // the values of each number, in order
-	}{
-		{"对5324名困难职工家庭子女进行了2000至5000元不等的救助", [][]float64{{5324}, {2000}, {5000}}},
-		{"累积筹措资金1296.83万元", [][]float64{{12968300}}},
-		{"累计有54.27万名职工", [][]float64{{542700}}},
-		{"1.2万亿", [][]float64{{1.2e12}}},
-		{"1,296,830元 和 1,2", [][]float64{{1296830}, {1}, {2}}},
-		{"签订率92.1%,入会率高达97.7％", [][]float64{{92.1}, {97.7}}},
-		{"百分之九十，百分之百，百分之92.1", [][]float64{{90}, {100}, {92.1}}},
-		{"九成", [][]float64{{9, 90}}},
-		{"两千，五千，十万，十二", [][]float64{{2000}, {5000}, {100000}, {12}}},
-		{"五千三百二十四名", [][]float64{{5324}}},
-		{"三千五，两万五，一百五，三千零五，一万零五百", [][]float64{{3500}, {25000}, {150}, {3005}, {10500}}},
-		{"一亿二千万", [][]float64{{1.2e8}}},
-		{"二〇一九年", [][]float64{{2019}}},
-		{"九十七点七", [][]float64{{97.7}}},
-		{"2020年07月02日，2020-07-02", [][]float64{{2020}, {7}, {2}, {2020}, {7}, {2}}},
-		{"2至5万元", [][]float64{{2, 20000}, {50000}}},
-		{"二至五万元", [][]float64{{2, 20000}, {50000}}},
-		{"2013—2019年", [][]float64{{2013}, {2019}}},
-		{"１２３４．５", [][]float64{{1234.5}}},
-		{"进一步加强一线职工，十分重要，千名，万家，四面八方", nil},
-		{"一、二是 第三，（1）(2)", nil},
-		{"1. 首先\n2) 其次\n3.5万", [][]float64{{35000}}},
-		{"第二批次生活救助金", [][]float64{{2}}},
-	}
-	for _, tt := range tests {
-		var got [][]float64
-		for _, n := range extractNumFacts(tt.text) {
-			got = append(got, n.values)
-		}
-		if !slices.EqualFunc(got, tt.want, func(a, b []float64) bool {
-			return slices.EqualFunc(a, b, func(x, y float64) bool { return numKey(x) == numKey(y) })
-		}) {
-			t.Errorf("extractNumFacts(%q) = %v, want %v", tt.text, got, tt.want)
-		}
-	}
-}
-
 func TestCleanAnswer(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"救助2000至5000元[1,2]。", "救助2000至5000元[1][2]。"},
@@ -154,51 +111,6 @@ func TestCitedMarkers(t *testing.T) {
 	}
 }
 
-// FuzzExtractNumFacts checks that any text gives finite, non-negative values
-// whose text is found in the input (after width folding).
-func FuzzExtractNumFacts(f *testing.F) {
-	for _, s := range []string{
-		seedHelp, seedTraining, seedBargaining, seedWomen,
-		"2至5万元", "百分之九十", "一亿二千万", "1,296,830", "９９．５％", "三千零五", "点", "百分之", "万亿亿万",
-		"99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		folded := strings.Map(numFoldWidth, numSetPhrases.Replace(s))
-		for _, n := range extractNumFacts(s) {
-			if n.text == "" || !strings.Contains(folded, n.text) {
-				t.Fatalf("number text %q not in %q", n.text, folded)
-			}
-			for _, v := range n.values {
-				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-					t.Fatalf("bad value %v for %q", v, n.text)
-				}
-			}
-		}
-	})
-}
-
-// FuzzChineseNumeral checks that a number written in Chinese numerals or in
-// digits reads back as the same value.
-func FuzzChineseNumeral(f *testing.F) {
-	for _, n := range []uint64{0, 2, 10, 12, 20, 105, 1000, 2000, 5000, 5324, 10000, 10500, 100000, 120000000, 999999999999} {
-		f.Add(n)
-	}
-	f.Fuzz(func(t *testing.T, n uint64) {
-		n %= 1e12
-		if n == 1 {
-			return // a lone 一 is a word, not a number
-		}
-		for _, text := range []string{chinese(n) + "元", strconv.FormatUint(n, 10) + "元"} {
-			got := extractNumFacts("共" + text)
-			if len(got) != 1 || numKey(got[0].values[0]) != numKey(float64(n)) {
-				t.Fatalf("extractNumFacts(%q) = %v, want %d", text, got, n)
-			}
-		}
-	})
-}
-
 // FuzzCopiedSentencePasses checks that an answer quoting its only passage
 // verbatim, with that passage's marker, always passes.
 func FuzzCopiedSentencePasses(f *testing.F) {
@@ -214,54 +126,4 @@ func FuzzCopiedSentencePasses(f *testing.F) {
 			t.Fatalf("CheckGrounded(%q) = %v", answer, err)
 		}
 	})
-}
-
-// chinese writes n (< 10¹²) in standard Chinese numerals: 一万零五百, 十二.
-func chinese(n uint64) string {
-	if n == 0 {
-		return "零"
-	}
-	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	section := func(s uint64, leadingTen bool) string { // s < 10000
-		var b strings.Builder
-		units := []string{"千", "百", "十", ""}
-		div := uint64(1000)
-		zero := false
-		for i := 0; i < 4; i++ {
-			d := s / div % 10
-			switch {
-			case d == 0:
-				zero = b.Len() > 0
-			default:
-				if zero {
-					b.WriteString("零")
-					zero = false
-				}
-				if !(leadingTen && d == 1 && i == 2 && b.Len() == 0) {
-					b.WriteString(digits[d])
-				}
-				b.WriteString(units[i])
-			}
-			div /= 10
-		}
-		return b.String()
-	}
-	var b strings.Builder
-	parts := []struct {
-		v    uint64
-		unit string
-	}{{n / 1e8, "亿"}, {n / 1e4 % 1e4, "万"}, {n % 1e4, ""}}
-	needZero := false
-	for _, p := range parts {
-		if p.v == 0 {
-			needZero = b.Len() > 0
-			continue
-		}
-		if b.Len() > 0 && (needZero || p.v < 1000) {
-			b.WriteString("零")
-		}
-		b.WriteString(section(p.v, b.Len() == 0) + p.unit)
-		needZero = false
-	}
-	return b.String()
 }

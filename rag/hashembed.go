@@ -7,7 +7,7 @@ import (
 	"math"
 	"unicode"
 
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // HashEmbedder is the offline embedding: character unigrams, bigrams and
@@ -15,12 +15,12 @@ import (
 // dimensions, weighted by log term frequency and scaled to unit length. It
 // needs no model and no network, and is deterministic across machines.
 type HashEmbedder struct {
-	folder *corpus.Folder
+	folder *zh.Folder
 	dim    int
 }
 
 // NewHashEmbedder returns a hashing embedder of dim dimensions.
-func NewHashEmbedder(folder *corpus.Folder, dim int) *HashEmbedder {
+func NewHashEmbedder(folder *zh.Folder, dim int) *HashEmbedder {
 	return &HashEmbedder{folder: folder, dim: dim}
 }
 

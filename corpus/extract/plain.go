@@ -1,12 +1,11 @@
 package extract
 
 import (
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // extractPlain decodes a .txt or .md file.
@@ -99,15 +98,6 @@ func detectTitle(text string) string {
 	return ""
 }
 
-var (
-	// 2020年07月02日, 2020 年 7 月 2 日
-	dateHan = regexp.MustCompile(`(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]`)
-	// 2020-07-02, 2020/7/2, 2020.7.2
-	dateSep = regexp.MustCompile(`(?:^|[^\d.])(\d{4})([-/.])(\d{1,2})([-/.])(\d{1,2})(?:$|[^\d])`)
-	// 二〇二〇年七月二日
-	dateZH = regexp.MustCompile(`([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*[日号]`)
-)
-
 // detectDate looks for a date in the first lines, then in the last ones
 // (where notices are signed and dated).
 func detectDate(text string) string {
@@ -132,88 +122,15 @@ func detectDate(text string) string {
 	return ""
 }
 
-// findDate returns the first valid date in s as YYYY-MM-DD, or "".
+// findDate returns the first date with a year in s as YYYY-MM-DD, or "".
 func findDate(s string) string {
 	if len(s) > 4000 {
 		s = s[:4000]
 	}
-	s = foldDigits(s)
-	for _, m := range dateHan.FindAllStringSubmatch(s, 3) {
-		if d := makeDate(m[1], m[2], m[3]); d != "" {
-			return d
-		}
-	}
-	for _, m := range dateSep.FindAllStringSubmatch(s, 3) {
-		if m[2] != m[4] {
-			continue
-		}
-		if d := makeDate(m[1], m[3], m[5]); d != "" {
-			return d
-		}
-	}
-	for _, m := range dateZH.FindAllStringSubmatch(s, 3) {
-		if d := makeDate(hanDigits(m[1]), hanNumber(m[2]), hanNumber(m[3])); d != "" {
-			return d
+	for _, d := range zh.FindDates(s) {
+		if d.Year != 0 {
+			return d.String()
 		}
 	}
 	return ""
-}
-
-// foldDigits turns full-width digits and punctuation used in dates into ASCII.
-func foldDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return r - '０' + '0'
-		case r == '－':
-			return '-'
-		case r == '／':
-			return '/'
-		case r == '．':
-			return '.'
-		}
-		return r
-	}, s)
-}
-
-func makeDate(y, m, d string) string {
-	yy, err1 := strconv.Atoi(y)
-	mm, err2 := strconv.Atoi(m)
-	dd, err3 := strconv.Atoi(d)
-	if err1 != nil || err2 != nil || err3 != nil || yy < 1900 || yy > 2200 || mm < 1 || mm > 12 || dd < 1 || dd > 31 {
-		return ""
-	}
-	t := time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
-	if t.Day() != dd {
-		return "" // e.g. 2021-02-30
-	}
-	return t.Format("2006-01-02")
-}
-
-var hanDigit = map[rune]int{'〇': 0, '○': 0, '零': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
-
-// hanDigits reads 二〇二〇 digit by digit.
-func hanDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		b.WriteString(strconv.Itoa(hanDigit[r]))
-	}
-	return b.String()
-}
-
-// hanNumber reads 一 … 三十一.
-func hanNumber(s string) string {
-	n, cur := 0, 0
-	for _, r := range s {
-		if r == '十' {
-			if cur == 0 {
-				cur = 1
-			}
-			n += cur * 10
-			cur = 0
-			continue
-		}
-		cur = hanDigit[r]
-	}
-	return strconv.Itoa(n + cur)
 }

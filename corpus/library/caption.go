@@ -1,13 +1,11 @@
 package library
 
 import (
-	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // Meta is what a staff member says about an upload, overriding what is
@@ -153,22 +151,13 @@ func cleanValue(s string) string {
 	})
 }
 
-var dateRe = regexp.MustCompile(`^(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?$`)
-
-// NormalizeDate returns s as YYYY-MM-DD when it is a valid date written as
-// 2024-05-01, 2024/5/1, 2024.5.1 or 2024年5月1日; otherwise s trimmed.
+// NormalizeDate returns s as YYYY-MM-DD when it is a valid date with a year
+// in any form zh.ParseDate reads (2024-05-01, 2024/5/1, 2024.5.1,
+// 2024年5月1日, 二〇二四年五月一日); otherwise s trimmed.
 func NormalizeDate(s string) string {
 	s = strings.TrimSpace(s)
-	m := dateRe.FindStringSubmatch(s)
-	if m == nil {
-		return s
+	if d, ok := zh.ParseDate(s); ok && d.Year != 0 {
+		return d.String()
 	}
-	y, _ := strconv.Atoi(m[1])
-	mo, _ := strconv.Atoi(m[2])
-	d, _ := strconv.Atoi(m[3])
-	t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC)
-	if t.Year() != y || int(t.Month()) != mo || t.Day() != d {
-		return s
-	}
-	return fmt.Sprintf("%04d-%02d-%02d", y, mo, d)
+	return s
 }

@@ -575,6 +575,8 @@ func TestParseCaption(t *testing.T) {
 		{"副标题：——综述，标题：主标题", Meta{Title: "主标题", Subtitle: "——综述"}},
 		{"title: Notice date: 2024/5/1 source: ACFTU", Meta{Title: "Notice", Date: "2024-05-01", Source: "ACFTU"}},
 		{"标题：关于发布日期调整的通知", Meta{Title: "关于发布日期调整的通知"}},
+		{"日期：二〇二四年五月一日", Meta{Date: "2024-05-01"}},
+		{"日期：５月１日", Meta{Date: "５月１日"}},
 		{"日期：五月初", Meta{Date: "五月初"}},
 		{"日期：2024-02-30", Meta{Date: "2024-02-30"}},
 		{"替换：20240501-ab12", Meta{Replaces: "20240501-ab12"}},

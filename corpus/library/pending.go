@@ -17,6 +17,7 @@ import (
 
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // Pending is an extracted upload waiting for 确认: what the preview shows.
@@ -417,7 +418,7 @@ func sameTitle(docs []corpus.Document, title string) (corpus.Document, bool) {
 }
 
 func titleKey(s string) string {
-	return strings.ReplaceAll(corpus.Normalize(s), " ", "")
+	return strings.ReplaceAll(zh.Normalize(s), " ", "")
 }
 
 var isoDate = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)

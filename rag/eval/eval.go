@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -169,9 +169,9 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 // Contains reports whether text holds any of expect, both normalised as the
 // corpus is (NFKC, white space folded).
 func Contains(text string, expect []string) bool {
-	t := corpus.Normalize(text)
+	t := zh.Normalize(text)
 	for _, e := range expect {
-		if e = corpus.Normalize(e); e != "" && strings.Contains(t, e) {
+		if e = zh.Normalize(e); e != "" && strings.Contains(t, e) {
 			return true
 		}
 	}

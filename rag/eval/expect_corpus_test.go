@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // baseCorpora are the folders every question set is scored against: the
@@ -98,7 +99,7 @@ func checkCase(t *testing.T, c setCase, bodies []string) {
 		t.Errorf("%s: an answerable case needs at least one expect string", c.ID)
 	}
 	for _, e := range c.Expect {
-		ne := corpus.Normalize(e)
+		ne := zh.Normalize(e)
 		if ne == "" {
 			t.Errorf("%s: empty expect string", c.ID)
 			continue
@@ -145,7 +146,7 @@ func loadBodies(t *testing.T, dirs ...string) []string {
 			if err != nil {
 				return fmt.Errorf("parse %s: %w", p, err)
 			}
-			out = append(out, corpus.Normalize(doc.Body))
+			out = append(out, zh.Normalize(doc.Body))
 			n++
 			return nil
 		})
