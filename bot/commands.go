@@ -49,6 +49,10 @@ func commandTable() commandSet {
 			r.members.help(ctx, m, r.staff.is(m.From))
 		}},
 		{name: "ask", menu: "提问（在群里用：/ask 你的问题）", usage: "/ask 问题", help: "提问（私聊里直接发文字就行）", question: true},
+		{name: "whoami", menu: "查看我的 Telegram 用户 ID（工作人员登记用）", help: "查看您的用户 ID",
+			run: func(r *router, ctx context.Context, m *models.Message, _ string) {
+				r.out.reply(ctx, m, whoami(m.From, r.staff.is(m.From)), nil)
+			}},
 
 		{name: "docs", menu: "文档列表（ID、标题、日期、段数）", help: "文档列表", staff: true, library: true,
 			run: func(r *router, ctx context.Context, m *models.Message, _ string) { r.documents.list(ctx, m) }},

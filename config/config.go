@@ -126,7 +126,7 @@ func Load(getenv func(string) string) (Config, error) {
 	for _, f := range strings.FieldsFunc(getenv("ADMIN_IDS"), func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		id, err := strconv.ParseInt(f, 10, 64)
 		if err != nil || id <= 0 {
-			return c, fmt.Errorf("ADMIN_IDS: %q is not a Telegram user ID (want numbers separated by commas)", f)
+			return c, fmt.Errorf("ADMIN_IDS: %q is not a Telegram user ID (want numbers separated by commas; each staff member sees theirs by sending /whoami to the bot)", f)
 		}
 		c.AdminIDs = append(c.AdminIDs, id)
 	}
