@@ -293,6 +293,10 @@ func TestNonStaffCannotUploadOrManage(t *testing.T) {
 	e.srv.SendText(grp, staff, "/docs")
 	mustContain(t, "/docs@bot in a group", e.command(t, staff, grp, "/docs@qa_test_bot").Text, "私聊")
 
+	if e.corpusState(t) != before || len(e.eng.Documents()) != 1 {
+		t.Error("a member's upload or command changed the corpus")
+	}
+
 	// A forged confirm button from a member does nothing.
 	p, err := e.lib.Prepare("notice.txt", []byte(notice), library.Meta{}, "tg:900")
 	if err != nil {

@@ -55,6 +55,7 @@ func testChildParser(mode string) func([]byte, Limits) (Result, error) {
 				for i := range b {
 					b[i] = byte(i)
 				}
+				//lint:ignore SA4010 the hog keeps every block alive on purpose, to run the child out of memory
 				keep = append(keep, b)
 			}
 		}
@@ -76,6 +77,7 @@ func testChildParser(mode string) func([]byte, Limits) (Result, error) {
 func recurse(n int) int {
 	var pad [64]byte
 	pad[n%64] = byte(n)
+	//lint:ignore SA5007 the recursion without end is the point: it overflows the child's stack
 	return recurse(n+1) + int(pad[n%64])
 }
 

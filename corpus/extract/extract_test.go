@@ -217,3 +217,13 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+// errorsIsAny reports whether err matches one of targets.
+func errorsIsAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -136,47 +136,6 @@ func TestGenerate(t *testing.T) {
 	}
 }
 
-func TestGenerateStream(t *testing.T) {
-	f := newFixture(t, nil)
-	answer := "金秋助学的救助金额为2000至5000元不等[1]。"
-	f.srv.QueueChat(openaitest.Reply{Content: "<think>也许是8888元</think>" + answer})
-
-	var drafts []string
-	got, err := f.client.GenerateStream(context.Background(), question, passages, func(s string) { drafts = append(drafts, s) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != answer {
-		t.Errorf("GenerateStream = %q, want %q", got, answer)
-	}
-	if len(drafts) < 3 {
-		t.Fatalf("%d drafts, want the answer to grow in several", len(drafts))
-	}
-	for i, d := range drafts {
-		if strings.Contains(d, "8888") || strings.Contains(d, "<") {
-			t.Errorf("draft %d shows reasoning: %q", i, d)
-		}
-		if !strings.HasPrefix(answer, d) {
-			t.Errorf("draft %d %q is not a prefix of the answer", i, d)
-		}
-	}
-	if drafts[len(drafts)-1] != answer {
-		t.Errorf("last draft %q", drafts[len(drafts)-1])
-	}
-	if reqs := f.srv.ChatRequests(); len(reqs) != 1 || !reqs[0].Stream {
-		t.Errorf("want one streamed request, got %+v", reqs)
-	}
-}
-
-func TestGenerateStreamRetriesOpening(t *testing.T) {
-	f := newFixture(t, nil)
-	f.srv.QueueChat(openaitest.Reply{Status: 429}, openaitest.Reply{Content: "2000至5000元[1]。"})
-	got, err := f.client.GenerateStream(context.Background(), question, passages, nil)
-	if err != nil || got != "2000至5000元[1]。" {
-		t.Fatalf("GenerateStream = %q, %v", got, err)
-	}
-}
-
 func TestGenerateFailures(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -198,47 +157,28 @@ func TestGenerateFailures(t *testing.T) {
 		{"cut off", []openaitest.Reply{{Content: "救助金额为2000", FinishReason: "length"}}, llm.ErrTruncated, 0, 1},
 	}
 	for _, tt := range tests {
-		for _, stream := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s stream=%v", tt.name, stream), func(t *testing.T) {
-				f := newFixture(t, shortTimeoutIf(tt.kind))
-				f.srv.QueueChat(tt.replies...)
-				var (
-					got string
-					err error
-				)
-				if stream {
-					got, err = f.client.GenerateStream(context.Background(), question, passages, func(string) {})
-				} else {
-					got, err = f.client.Generate(context.Background(), question, passages)
-				}
-				if err == nil {
-					t.Fatalf("no error, answer %q", got)
-				}
-				noKey(t, err)
-				if stream && tt.name == "not JSON" {
-					// A stream of non-events is also malformed, but go-openai
-					// reports it only after reading it all; any error will do.
-					return
-				}
-				kind := tt.kind
-				if stream && tt.name == "no choices" {
-					kind = llm.ErrEmpty // a stream without choices is a stream without text
-				}
-				if !errors.Is(err, kind) {
-					t.Errorf("error %v, want kind %v", err, kind)
-				}
-				var e *llm.Error
-				if !errors.As(err, &e) {
-					t.Fatalf("error %T is not an *llm.Error", err)
-				}
-				if e.StatusCode != tt.status {
-					t.Errorf("status %d, want %d", e.StatusCode, tt.status)
-				}
-				if n := len(f.srv.Requests()); n != tt.requests {
-					t.Errorf("%d requests, want %d", n, tt.requests)
-				}
-			})
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, shortTimeoutIf(tt.kind))
+			f.srv.QueueChat(tt.replies...)
+			got, err := f.client.Generate(context.Background(), question, passages)
+			if err == nil {
+				t.Fatalf("no error, answer %q", got)
+			}
+			noKey(t, err)
+			if !errors.Is(err, tt.kind) {
+				t.Errorf("error %v, want kind %v", err, tt.kind)
+			}
+			var e *llm.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not an *llm.Error", err)
+			}
+			if e.StatusCode != tt.status {
+				t.Errorf("status %d, want %d", e.StatusCode, tt.status)
+			}
+			if n := len(f.srv.Requests()); n != tt.requests {
+				t.Errorf("%d requests, want %d", n, tt.requests)
+			}
+		})
 	}
 }
 
@@ -517,18 +457,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-func TestGenerateStreamStallsMidway(t *testing.T) {
-	f := newFixture(t, shortTimeoutIf(context.DeadlineExceeded))
-	f.srv.QueueChat(openaitest.Reply{Content: "金秋助学的救助金额为2000至5000元不等[1]。", ChunkDelay: time.Minute})
-	var drafts []string
-	_, err := f.client.GenerateStream(context.Background(), question, passages, func(s string) { drafts = append(drafts, s) })
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("GenerateStream on a stalled stream = %v, want a timeout", err)
-	}
-	noKey(t, err)
-	if n := len(f.srv.Requests()); n != 1 {
-		t.Errorf("%d requests: a stream that has started is not retried", n)
-	}
 }

@@ -33,7 +33,7 @@ var (
 // the server sent. It deliberately does not wrap go-openai's error, whose text
 // may carry all of those; it wraps one of the Err* kinds or a context error.
 type Error struct {
-	// Op is the call: "chat", "chat stream", "rewrite" or "embeddings".
+	// Op is the call: "chat", "rewrite" or "embeddings".
 	Op string
 	// StatusCode is the HTTP status when the server answered, else 0.
 	StatusCode int

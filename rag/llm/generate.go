@@ -2,8 +2,6 @@ package llm
 
 import (
 	"context"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -64,70 +62,6 @@ func (c *Client) complete(ctx context.Context, op string, msgs []openai.ChatComp
 	return finalText(op, resp)
 }
 
-// GenerateStream is Generate with the answer streamed, for a draft that a
-// member watches grow. onText, when not nil, is called with the whole visible
-// text so far (reasoning hidden) each time it grows; it runs on the calling
-// goroutine, so it must return quickly (throttle message edits elsewhere).
-// What onText saw is an unchecked draft: only the returned text, once
-// rag.CheckGrounded accepts it, may stay. Opening the stream is retried once
-// on 429 or 5xx; a failure after text has arrived is not retried.
-func (c *Client) GenerateStream(ctx context.Context, question string, passages []rag.Citation, onText func(string)) (string, error) {
-	const op = "chat stream"
-	if err := c.needChat(op); err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	req := c.chatRequest(answerMessages(question, passages))
-	var stream *openai.ChatCompletionStream
-	err := c.call(ctx, op, func(ctx context.Context) (err error) {
-		stream, err = c.api.CreateChatCompletionStream(ctx, req)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	defer stream.Close()
-
-	var (
-		raw    strings.Builder
-		shown  string
-		finish openai.FinishReason
-		chunks int
-	)
-	for {
-		chunk, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return "", c.red.newError(op, err, ctx.Err())
-		}
-		chunks++
-		if len(chunk.Choices) == 0 {
-			continue // e.g. the usage chunk at the end
-		}
-		ch := chunk.Choices[0]
-		if ch.FinishReason != "" {
-			finish = ch.FinishReason
-		}
-		if ch.Delta.Content == "" {
-			continue
-		}
-		raw.WriteString(ch.Delta.Content)
-		if onText != nil {
-			if draft := visibleDraft(raw.String()); draft != shown && draft != "" {
-				shown = draft
-				onText(draft)
-			}
-		}
-	}
-	if chunks == 0 {
-		return "", newKind(op, ErrEmpty, "the stream ended without data")
-	}
-	return checkText(op, raw.String(), finish)
-}
-
 // Rewrite turns a follow-up question into a standalone one using the last
 // turns of history (oldest first). With no history the question is returned
 // as it is, without a call.
@@ -165,11 +99,13 @@ func (c *Client) chatRequest(msgs []openai.ChatCompletionMessage) openai.ChatCom
 		Model:       c.cfg.ChatModel,
 		Messages:    msgs,
 		Temperature: c.cfg.Temperature,
-		MaxTokens:   c.cfg.MaxTokens,
+		//lint:ignore SA1019 max_tokens is what OpenAI-compatible servers (Ollama, vLLM, llama.cpp) read; only OpenAI's reasoning models want max_completion_tokens, set below
+		MaxTokens: c.cfg.MaxTokens,
 	}
 	for _, p := range []string{"o1", "o3", "o4", "gpt-5", "gpt-6"} {
 		if strings.HasPrefix(c.cfg.ChatModel, p) {
 			req.Temperature = 0
+			//lint:ignore SA1019 cleared: these models refuse max_tokens
 			req.MaxTokens = 0
 			req.MaxCompletionTokens = c.cfg.MaxTokens
 		}
@@ -241,20 +177,6 @@ func checkText(op, raw string, finish openai.FinishReason) (string, error) {
 		return "", newKind(op, ErrEmpty, "no text after removing reasoning")
 	}
 	return text, nil
-}
-
-// visibleDraft is what a member may see of a streamed answer so far: no
-// reasoning, and no half-written "<think" tag at the end.
-func visibleDraft(raw string) string {
-	text := rag.CleanAnswer(raw)
-	for _, tag := range []string{"<thinking>", "<think>"} {
-		for i := len(tag) - 1; i > 0; i-- {
-			if strings.HasSuffix(text, tag[:i]) {
-				return strings.TrimSpace(text[:len(text)-i])
-			}
-		}
-	}
-	return text
 }
 
 // cleanRewrite keeps the question from a model's rewrite: the first line of
