@@ -32,6 +32,8 @@ type shelf interface {
 	// Reindex audits a rebuild.
 	Import(by string) ([]library.Imported, error)
 	Reindex(who string) ([]corpus.Document, []error, error)
+	// Audit is the log of changes, to recognise a document no longer listed.
+	Audit() ([]library.AuditRecord, error)
 }
 
 // documents is the staff's desk for the documents in CORPUS_DIR: /docs,
@@ -111,6 +113,21 @@ func (dd *documents) findEntry(key string) (library.Entry, bool, error) {
 	return library.Entry{}, false, nil
 }
 
+// audited finds, in the audit log, the last document changed whose docKey
+// is key, for a button pressed after the document left the list.
+func (dd *documents) audited(key string) (library.Entry, bool) {
+	recs, err := dd.lib.Audit()
+	if err != nil {
+		dd.log.Warn("cannot read the audit log", "err", err)
+	}
+	for i := len(recs) - 1; i >= 0; i-- {
+		if r := recs[i]; r.DocID != "" && docKey(r.DocID) == key {
+			return library.Entry{Document: corpus.Document{ID: r.DocID, Title: r.Title}}, true
+		}
+	}
+	return library.Entry{}, false
+}
+
 // askRemove answers /remove ID with a confirm button.
 func (dd *documents) askRemove(ctx context.Context, m *models.Message, id string) {
 	if id == "" {
@@ -150,8 +167,12 @@ func (dd *documents) decideRemove(ctx context.Context, cq *models.CallbackQuery,
 		return
 	}
 	if !ok {
-		sayUnder(ctx, dd.out, msg, esc(library.UserMessage(library.ErrNotFound)), "")
-		return
+		// Removed already (perhaps just before a crash, the removal then
+		// finished at start-up)? Remove says so, from the audit log.
+		if entry, ok = dd.audited(c.Key); !ok {
+			sayUnder(ctx, dd.out, msg, esc(library.UserMessage(library.ErrNotFound)), "")
+			return
+		}
 	}
 	log := dd.log.With("user", cq.From.ID)
 	var removeErr error

@@ -493,7 +493,7 @@ func TestPreviewSurvivesRestartExpiresAndTwoStaffConfirmAtOnce(t *testing.T) {
 	mustContain(t, "answer from the second", e.ask(t, "考上本科的困难职工子女助学资助多少钱？").Text, "5000")
 
 	// A second press of the same button changes nothing.
-	mustContain(t, "second press", e.press(t, staff, staffChat, p1, "确认入库").Text, "没有找到")
+	mustContain(t, "second press", e.press(t, staff, staffChat, p1, "确认入库").Text, "已经入库了", "《关于组织2024年职工疗休养的通知》")
 
 	// A preview older than a day has expired.
 	e.clock.Add(25 * time.Hour)
@@ -613,5 +613,56 @@ func TestWithoutLibraryStaffAreToldToSetCorpusDir(t *testing.T) {
 	mustContain(t, "/gaps without a library", sent[2].Text, "近 7 天没有答不上的问题")
 	if len(srv.Requests("getFile")) != 0 {
 		t.Error("a file was downloaded with nowhere to store it")
+	}
+}
+
+// TestButtonsPressedAgainAfterACrashTellTheTruth: a bot killed after a change
+// landed (or after start-up recovery finished it, see corpus/library's kill
+// tests) never told staff the outcome; the buttons are still there after the
+// restart, and pressing them must say what really happened.
+func TestButtonsPressedAgainAfterACrashTellTheTruth(t *testing.T) {
+	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou}, nil)
+	pendingID := func(preview telegramtest.Message) string {
+		data := callbackData(preview, "确认入库")
+		return data[strings.LastIndex(data, ":")+1:]
+	}
+	landed := e.upload(t, staff, staffChat, "疗休养.txt", []byte(notice), "")
+	cancelled := e.upload(t, staff, staffChat, "热线.txt", []byte("职工服务热线变更\n\n职工服务热线改为12351，全天有人接听。\n"), "")
+	rolledBack := e.upload(t, staff, staffChat, "助学.md", []byte("关于2024年金秋助学的通知\n\n考入本科的困难职工子女每人资助5000元。\n"), "")
+	ask := e.command(t, staff, staffChat, "/remove lanzhou")
+	// What the killed process got done before it could reply.
+	for _, p := range []telegramtest.Message{landed, cancelled} {
+		if _, err := e.lib.Commit(pendingID(p), "tg:900"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.lib.Remove("lanzhou", "tg:900"); err != nil {
+		t.Fatal(err)
+	}
+	e.restart(t)
+
+	mustContain(t, "确认入库 again", e.press(t, staff, staffChat, landed, "确认入库").Text,
+		"《关于组织2024年职工疗休养的通知》", "已经入库了")
+	mustContain(t, "取消 after it landed", e.press(t, staff, staffChat, cancelled, "取消").Text,
+		"没有取消", "《职工服务热线变更》", "已经入库了", "/remove")
+	mustContain(t, "确认入库 of a step rolled back", e.press(t, staff, staffChat, rolledBack, "确认入库").Text,
+		"已入库《关于2024年金秋助学的通知》")
+	mustContain(t, "确认删除 again", e.press(t, staff, staffChat, ask, "确认删除").Text,
+		"《兰州市总工会工作综述》", "已经删除了")
+
+	// The index agrees: the landed documents answer, the removed one does not.
+	mustContain(t, "answer from the landed notice", e.ask(t, "职工疗休养每人补助多少钱？").Text, "1800")
+	mustContain(t, "answer from the hotline notice", e.ask(t, "职工服务热线是多少？").Text, "12351")
+	if ans := e.ask(t, "金秋助学给考上大学的职工子女发多少助学金？"); strings.Contains(ans.Text, "3000") {
+		t.Errorf("the removed document still answers:\n%s", ans.Text)
+	}
+	// And the audit log has each change once.
+	audit, _ := e.lib.Audit()
+	var actions []string
+	for _, a := range audit {
+		actions = append(actions, a.Action)
+	}
+	if got := strings.Join(actions, " "); got != "add add remove add" {
+		t.Errorf("audit = %s", got)
 	}
 }

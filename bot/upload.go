@@ -141,7 +141,11 @@ func (up *uploads) decide(ctx context.Context, cq *models.CallbackQuery, c callb
 		up.out.ack(ctx, cq, "")
 		up.out.send.dropButtons(ctx, msg)
 		if err := up.lib.Cancel(c.Key); err != nil && !errors.Is(err, library.ErrNotFound) {
-			sayUnder(ctx, up.out, msg, esc(library.UserMessage(err)), "")
+			text := library.UserMessage(err)
+			if done := (*library.DoneError)(nil); errors.As(err, &done) {
+				text = "没有取消：" + text + "不需要它的话，可以用 /remove " + done.Record.DocID + " 删除。"
+			}
+			sayUnder(ctx, up.out, msg, esc(text), "")
 			return
 		}
 		up.metrics.staff.WithLabelValues("cancelled").Inc()
@@ -160,11 +164,11 @@ func (up *uploads) decide(ctx context.Context, cq *models.CallbackQuery, c callb
 		// committed so far: whether the document is in it tells an addition
 		// from a replacement.
 		before := up.indexed()
-		var p library.Pending
-		if p, commitErr = up.lib.Get(c.Key); commitErr == nil {
-			passages = p.PassageCount
-			doc, commitErr = up.lib.Commit(c.Key, actor(&cq.From))
-		}
+		// Commit also answers a press after the upload was stored (perhaps
+		// finished by recovery after a crash): a *library.DoneError.
+		p, _ := up.lib.Get(c.Key)
+		passages = p.PassageCount
+		doc, commitErr = up.lib.Commit(c.Key, actor(&cq.From))
 		if !errors.Is(commitErr, library.ErrBusy) {
 			up.out.send.dropButtons(ctx, msg) // done, or never possible: but busy may be pressed again
 		}
