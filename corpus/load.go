@@ -93,8 +93,10 @@ var ErrNoText = errors.New("the document has no text")
 
 // Parse reads one document file: an optional header of "key: value" lines
 // between "---" lines (title, subtitle, source, date, page, author, added_by,
-// added_at), then the body. Without a header, the title is the first heading
-// or short first line.
+// added_at, and to override what the text says: kind, short_title, version,
+// version_label, doc_number, issuer), then the body. Without a header, the
+// title is the first heading or short first line. The body's shape and
+// metadata are then read from the text (see Kind).
 func Parse(name string, data []byte, decode Decoder) (Document, error) {
 	sum := sha256.Sum256(data)
 	text, err := decodeWith(decode, data)
@@ -125,7 +127,38 @@ func Parse(name string, data []byte, decode Decoder) (Document, error) {
 		}
 	}
 	doc.Body = body
+	describe(&doc)
 	return doc, nil
+}
+
+// describe fills in what a document's text says of it: its kind, short
+// title, version, history, 文号, issuer and date. Values from the header win.
+func describe(doc *Document) {
+	sh := readShape(doc.Title, doc.Body, doc.Kind)
+	doc.Kind = sh.kind
+	if sh.title != "" && (strings.HasSuffix(doc.Title, "文件") || isDocNumberLine(doc.Title)) {
+		doc.Title = sh.title
+	}
+	if len(doc.History) == 0 {
+		doc.History = sh.history
+	}
+	doc.DocNumber = firstNonEmptyString(doc.DocNumber, sh.docNumber)
+	doc.Issuer = firstNonEmptyString(doc.Issuer, sh.issuer)
+	if doc.Kind == KindNotice && doc.Date == "" {
+		doc.Date = sh.date
+	}
+	if doc.ShortTitle == "" {
+		doc.ShortTitle = doc.Title
+		if doc.Kind == KindLaw {
+			doc.ShortTitle = shortTitle(doc.Title)
+		}
+	}
+	if doc.Kind == KindLaw && doc.Version == "" {
+		doc.Version, doc.VersionLabel = versionOf(doc.Path, doc.History)
+	}
+	if doc.Version != "" && doc.VersionLabel == "" {
+		doc.VersionLabel = versionLabel(doc.Version, "")
+	}
 }
 
 func setField(doc *Document, key, value string) {
@@ -146,6 +179,21 @@ func setField(doc *Document, key, value string) {
 		doc.AddedBy = value
 	case "added_at":
 		doc.AddedAt = value
+	case "kind":
+		switch k := Kind(strings.ToLower(value)); k {
+		case KindLaw, KindNotice, KindReport:
+			doc.Kind = k
+		}
+	case "short_title":
+		doc.ShortTitle = strings.Trim(value, "《》")
+	case "version":
+		doc.Version = value
+	case "version_label":
+		doc.VersionLabel = value
+	case "doc_number", "文号":
+		doc.DocNumber = value
+	case "issuer", "发文机关":
+		doc.Issuer = value
 	}
 }
 
@@ -180,7 +228,7 @@ func decodeWith(decode Decoder, data []byte) (string, error) {
 
 // DocumentID derives a short stable ID from a file's path: its base name in
 // lower-case ASCII letters, digits and '-', or a hash of the name when little
-// of it is ASCII (a Chinese file name).
+// of it is ASCII or its ASCII has no letter (a Chinese file name, dated or not).
 func DocumentID(name string) string {
 	base := strings.TrimSuffix(path.Base(name), path.Ext(name))
 	var b strings.Builder
@@ -195,7 +243,10 @@ func DocumentID(name string) string {
 		}
 	}
 	id := strings.Trim(b.String(), "-")
-	if len(id) < 3 || utf8.RuneCountInString(base) > 2*len(id) {
+	// A Chinese name keeps its hash even when it has a date in it:
+	// 社会保险法(2018-12-29) and 职业病防治法(2018-12-29) are two documents.
+	letterless := !strings.ContainsFunc(id, func(r rune) bool { return r >= 'a' && r <= 'z' })
+	if len(id) < 3 || utf8.RuneCountInString(base) > 2*len(id) || letterless && len(base) != utf8.RuneCountInString(base) {
 		sum := sha256.Sum256([]byte(path.Clean(name)))
 		id = "d" + hex.EncodeToString(sum[:4])
 	}

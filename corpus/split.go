@@ -80,37 +80,72 @@ func headingText(line string, rest []string) (string, bool) {
 	return "", false
 }
 
-// Split cuts a document into passages: each paragraph is a passage, and a
-// paragraph longer than MaxPassageRunes becomes runs of whole sentences of
-// about that length. Every passage keeps its section heading.
+// Split cuts a document into passages along its structure (see Kind): a
+// law by article and 款, a notice by section and item, a report by
+// paragraph — a paragraph longer than MaxPassageRunes becoming runs of whole
+// sentences of about that length. Every passage keeps its heading path.
 func Split(doc Document) []Passage {
+	sh := readShape(doc.Title, doc.Body, doc.Kind)
 	var out []Passage
 	seen := map[string]int{}
-	for _, b := range blocks(doc.Body) {
-		sents := zh.Sentences(b.text)
-		parts := chunkSentences(sents, MaxPassageRunes)
-		topic := lead(sents)
-		for k, text := range parts {
-			place := placeOf(b, k, len(parts))
-			base := passageID(doc.ID, b.heading, text)
-			id := base
-			if n := seen[base]; n > 0 {
-				// The same text more than once in one document: keep each, distinctly.
-				id = passageID(doc.ID, b.heading, fmt.Sprintf("%s\x00%d", text, n))
-			}
-			seen[base]++
-			out = append(out, Passage{
-				ID:      id,
-				DocID:   doc.ID,
-				Heading: b.heading,
-				Lead:    leadFor(topic, text),
-				Text:    text,
-				Seq:     len(out),
-				Place:   place,
+	add := func(p Passage) {
+		base := passageID(doc.ID, p.Heading, p.Text)
+		p.ID = base
+		if n := seen[base]; n > 0 {
+			// The same text more than once in one document: keep each, distinctly.
+			p.ID = passageID(doc.ID, p.Heading, fmt.Sprintf("%s\x00%d", p.Text, n))
+		}
+		seen[base]++
+		p.DocID, p.Seq = doc.ID, len(out)
+		out = append(out, p)
+	}
+	switch sh.kind {
+	case KindLaw:
+		for _, lp := range cutLaw(sh.content) {
+			add(Passage{
+				Heading: strings.Join(lp.path, " "), Path: lp.path, Article: lp.article, ArticleNo: lp.number,
+				Clause: lp.clause, Part: lp.part, Parts: lp.parts, Lead: lp.lead, Text: lp.text,
+				Place: firstNonEmptyString(lp.place, "开头"),
 			})
+		}
+	case KindNotice:
+		for _, p := range cutOutline(buildOutline(sh.content), nil, "") {
+			add(Passage{
+				Heading: strings.Join(p.path, " "), Path: p.path, Part: p.part, Parts: p.parts, Lead: p.lead, Text: p.text,
+				Place: firstNonEmptyString(strings.Join(p.path, ""), "开头"),
+			})
+		}
+	default:
+		for _, b := range blocks(joinLines(sh.content)) {
+			sents := zh.Sentences(b.text)
+			parts := chunkSentences(sents, MaxPassageRunes)
+			topic := lead(sents)
+			for k, text := range parts {
+				p := Passage{Heading: b.heading, Lead: leadFor(topic, text), Text: text, Place: placeOf(b, k, len(parts))}
+				if b.heading != "" {
+					p.Path = []string{b.heading}
+				}
+				if len(parts) > 1 {
+					p.Part, p.Parts = k+1, len(parts)
+				}
+				add(p)
+			}
 		}
 	}
 	return out
+}
+
+// joinLines writes logical lines back as a body, headings marked "## ".
+func joinLines(lines []textLine) string {
+	var b strings.Builder
+	for _, l := range lines {
+		if l.md > 0 {
+			b.WriteString("## ")
+		}
+		b.WriteString(l.text)
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 func placeOf(b block, part, parts int) string {

@@ -15,7 +15,7 @@ import (
 
 // snapshotVersion changes whenever the persisted format or the way passages
 // are cut changes, so an older index is rebuilt instead of misread.
-const snapshotVersion = 3
+const snapshotVersion = 4
 
 const snapshotMagic = "gonghui-qa-index\n"
 

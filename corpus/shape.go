@@ -1,0 +1,399 @@
+package corpus
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/gonghui/qa/corpus/zh"
+)
+
+// shape is a document body read for its structure: the metadata found in
+// the text (history, 文号, 发文机关, date) set aside, and the lines that
+// become passages.
+type shape struct {
+	kind      Kind
+	title     string // a better title found in the text, or ""
+	history   []string
+	docNumber string
+	issuer    string
+	date      string // the signature's date, 2006-01-02
+	content   []textLine
+}
+
+// infoEnd separates LawRefBook's metadata block from the text.
+const infoEnd = "<!-- INFO END -->"
+
+// lawTitleRe: titles of laws and regulations.
+var lawTitleRe = regexp.MustCompile(`(法|条例|规定|办法|细则|规则|决定|解释|章程|准则|规程|若干意见)(（[^）]*）|\([^)]*\))?$`)
+
+// noticeTitleRe: titles of notices and other official documents.
+var noticeTitleRe = regexp.MustCompile(`(通知|通告|公告|通报|意见|方案|决定|批复|函|纪要|请示|报告|倡议书|公示)$`)
+
+// docNumberRe: a 文号 such as 兰总工发〔2024〕12号 or 人薪发［1995］32号.
+var docNumberRe = regexp.MustCompile(`[\p{Han}A-Za-z]{1,16}\s*[〔［\[【(（﹝]\s*(?:19|20)\d{2}\s*[〕］\]】)）﹞]\s*第?\s*\d{1,5}\s*号`)
+
+// orderRe: a promulgation order line: 中华人民共和国主席令 第六十五号, 国务院令第514号.
+var orderRe = regexp.MustCompile(`^(中华人民共和国)?\S{0,20}令\s*[（(]?\s*第\s*` + cnNumeralClass + `{1,6}\s*号[）)]?$`)
+
+// historyVerbs are what a history line says happened, latest last.
+var historyVerbRe = regexp.MustCompile(`(通过|修正|修订|公布|发布|印发|颁布|批准|施行|执行)`)
+
+// readShape reads a body's structure. forced is the header's kind ("" to
+// recognise it from the text).
+func readShape(title, body string, forced Kind) shape {
+	var sh shape
+	var prologue []textLine
+	if before, after, ok := strings.Cut(body, infoEnd); ok {
+		// LawRefBook's layout: everything above the marker is metadata.
+		var meta []string
+		for _, l := range bodyLines(before) {
+			meta = append(meta, l.text)
+		}
+		sh.metaBlock(meta, title)
+		sh.content = bodyLines(after)
+	} else {
+		sh.content = bodyLines(body)
+		prologue = sh.content
+	}
+	// A title repeated near the top of the body is not text.
+	for i := 0; i < min(6, len(sh.content)); i++ {
+		if sameText(sh.content[i].text, title) {
+			sh.content = append(sh.content[:i:i], sh.content[i+1:]...)
+			if prologue != nil {
+				prologue = sh.content
+			}
+			break
+		}
+	}
+	articles := 0
+	for _, l := range sh.content {
+		if _, _, _, ok := articleStart(l.text); ok {
+			articles++
+		}
+	}
+	sh.kind = forced
+	if sh.kind == "" {
+		switch {
+		case articles >= 2, articles == 1 && lawTitleRe.MatchString(title):
+			sh.kind = KindLaw
+		case looksLikeNotice(title, sh.content):
+			sh.kind = KindNotice
+		default:
+			sh.kind = KindReport
+		}
+	}
+	switch sh.kind {
+	case KindLaw:
+		sh.content = sh.lawPrologue(prologue, sh.content, title)
+	case KindNotice:
+		sh.content = sh.noticeFrame(sh.content, title)
+	}
+	return sh
+}
+
+// looksLikeNotice reports whether a body reads as an official document: a
+// 文号 near the top, or a notice's title over numbered sections.
+func looksLikeNotice(title string, lines []textLine) bool {
+	sections := 0
+	for i, l := range lines {
+		if i < 8 && isDocNumberLine(l.text) {
+			return true
+		}
+		if sectionRe.MatchString(l.text) {
+			sections++
+		}
+	}
+	if sections == 0 {
+		return false
+	}
+	if noticeTitleRe.MatchString(title) || strings.HasSuffix(title, "文件") {
+		return true
+	}
+	for _, l := range lines[:min(4, len(lines))] {
+		if noticeTitleRe.MatchString(l.text) && strings.Contains(l.text, "关于") {
+			return true
+		}
+	}
+	return false
+}
+
+// isDocNumberLine reports whether a line is mostly a 文号.
+func isDocNumberLine(s string) bool {
+	m := docNumberRe.FindString(s)
+	return m != "" && runes(s) <= runes(m)+6
+}
+
+// metaBlock files the lines of a metadata block: 文号, history lines and
+// dates, and the issuer (the line above a date standing alone).
+func (sh *shape) metaBlock(lines []string, title string) {
+	issued := "" // a covering notice (关于印发…的通知) dates the text it issues
+	for _, line := range lines {
+		if m := issueRe.FindStringSubmatch(line); m != nil {
+			issued = m[1]
+		}
+	}
+	for i, line := range lines {
+		switch {
+		case sameText(line, title):
+		case isDocNumberLine(line):
+			if sh.docNumber == "" {
+				sh.docNumber = normalizeDocNumber(docNumberRe.FindString(line))
+			}
+		case isStandaloneDate(line):
+			if iso, _, ok := findDate(line); ok && sh.date == "" {
+				sh.date = iso
+			}
+			if issued != "" && !historyVerbRe.MatchString(line) {
+				line += " " + issued
+			}
+			sh.history = append(sh.history, line)
+		case isHistoryLine(line):
+			sh.history = append(sh.history, splitHistory(line)...)
+		case orderRe.MatchString(line):
+			sh.history = append(sh.history, line)
+		case i+1 < len(lines) && isIssuerLine(line) && isStandaloneDate(lines[i+1]):
+			sh.issuer = line
+		}
+	}
+}
+
+// lawPrologue sets aside what stands above a law's first article or
+// heading: history lines (also in the parenthesis official texts put under
+// the title), promulgation orders, a 文号, and the signature of a covering
+// notice. Other lines there (a preamble) stay text.
+func (sh *shape) lawPrologue(prologue, content []textLine, title string) []textLine {
+	n := 0
+	for n < len(prologue) && !isDivision(prologue[n].text) {
+		if _, _, _, ok := articleStart(prologue[n].text); ok {
+			break
+		}
+		n++
+	}
+	if n == 0 {
+		return content
+	}
+	var keep []textLine
+	var meta []string
+	for i := 0; i < n; i++ {
+		l := prologue[i].text
+		switch {
+		case isHistoryLine(l), orderRe.MatchString(l), isDocNumberLine(l), isStandaloneDate(l),
+			i+1 < n && isIssuerLine(l) && isStandaloneDate(prologue[i+1].text):
+			meta = append(meta, l)
+		case issueRe.MatchString(l):
+			meta = append(meta, l) // the title of the notice that issued the text
+		case l == "目录" || l == "目 录":
+			// a table of contents: its headings recur below
+		default:
+			keep = append(keep, prologue[i])
+		}
+	}
+	sh.metaBlock(meta, title)
+	return append(keep, content[n:]...)
+}
+
+// noticeFrame sets aside a notice's frame: its 文号 (and a red-header
+// title such as 兰州市总工会文件), the signature (issuer and date) and the
+// distribution lines after it. Attachments after the signature stay text.
+func (sh *shape) noticeFrame(lines []textLine, title string) []textLine {
+	var out []textLine
+	for i, l := range lines {
+		switch {
+		case i < 8 && isDocNumberLine(l.text) && sh.docNumber == "":
+			sh.docNumber = normalizeDocNumber(docNumberRe.FindString(l.text))
+			continue
+		case i < 3 && strings.HasSuffix(l.text, "文件") && runes(l.text) <= 20:
+			continue
+		case i < 6 && sh.title == "" && strings.Contains(l.text, "关于") && noticeTitleRe.MatchString(l.text) && runes(l.text) <= 80 &&
+			(strings.HasSuffix(title, "文件") || title == "" || isDocNumberLine(title)):
+			sh.title = l.text
+			continue
+		}
+		out = append(out, l)
+	}
+	// The signature: a date standing alone after the text, with the issuer on
+	// the line above it.
+	for i := 1; i < len(out); i++ {
+		if !isStandaloneDate(out[i].text) {
+			continue
+		}
+		iso, _, _ := findDate(out[i].text)
+		sh.date = iso
+		start := i
+		if isIssuerLine(out[i-1].text) {
+			sh.issuer = out[i-1].text
+			start = i - 1
+		}
+		end := i + 1
+		for end < len(out) && distributionRe.MatchString(out[end].text) {
+			end++
+		}
+		out = append(out[:start:start], out[end:]...)
+		break
+	}
+	if t := firstNonEmptyString(sh.title, title); t != "" {
+		if before, _, ok := strings.Cut(t, "关于"); ok && isIssuerLine(before) {
+			sh.issuer = before // the title names the issuer: 兰州市总工会关于…
+		}
+	}
+	return out
+}
+
+// distributionRe: the lines under a notice's signature (抄送, 印发…).
+var distributionRe = regexp.MustCompile(`^(抄送|抄报|主送|印发|主题词|关键词|[（(]此件|[（(]联系人|.{0,30}\d{4}年\d{1,2}月\d{1,2}日印发)`)
+
+// issueRe: the title of a notice that issues a text: 关于印发《…》的通知.
+var issueRe = regexp.MustCompile(`关于(印发|发布|颁布)`)
+
+// isStandaloneDate reports whether a line is nothing but a date.
+func isStandaloneDate(s string) bool {
+	_, text, ok := findDate(s)
+	return ok && runes(strings.TrimSpace(strings.Replace(s, text, "", 1))) <= 1
+}
+
+// isHistoryLine reports whether a line records how a text was adopted or
+// changed: a date and what happened then, alone or in the parenthesis
+// under a law's title.
+func isHistoryLine(s string) bool {
+	if _, _, ok := findDate(s); !ok || !historyVerbRe.MatchString(s) || runes(s) > 400 {
+		return false
+	}
+	if strings.HasPrefix(s, "（") || strings.HasPrefix(s, "(") {
+		return true
+	}
+	_, text, _ := findDate(s)
+	return strings.HasPrefix(s, text) || strings.HasPrefix(s, "根据")
+}
+
+// splitHistory cuts a history parenthesis into one line per event:
+// （2007年6月29日…通过　根据2012年12月28日…修正） gives two lines.
+func splitHistory(s string) []string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "（"), "(")
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "）"), ")")
+	idx := dateRe.FindAllStringIndex(s, -1)
+	var out []string
+	start := 0
+	for k := 1; k < len(idx); k++ {
+		cut := idx[k][0]
+		if p := strings.LastIndex(s[:cut], "根据"); p >= start && cut-p <= len("根据")+3 {
+			cut = p
+		}
+		// Only cut after a verb: 2008年1月1日起施行 inside one event stays.
+		if !historyVerbRe.MatchString(s[start:cut]) {
+			continue
+		}
+		out = append(out, strings.TrimSpace(strings.Trim(s[start:cut], "　 ；;，,")))
+		start = cut
+	}
+	if rest := strings.TrimSpace(strings.Trim(s[start:], "　 ；;，,")); rest != "" {
+		out = append(out, rest)
+	}
+	return out
+}
+
+// isIssuerLine reports whether a line can be the name of an issuing body:
+// short, no punctuation, not a numbered unit.
+func isIssuerLine(s string) bool {
+	n := runes(s)
+	return n >= 2 && n <= 30 && !strings.ContainsAny(s, "。，；：:、？！,;?!“”\"《》") && !strings.Contains(s, "关于") &&
+		!startsUnit(s) && !dateRe.MatchString(s)
+}
+
+// isDivision reports whether a line is a 编/章/节 heading.
+func isDivision(s string) bool {
+	return divisionRe.MatchString(s) && runes(s) <= 40 && !strings.ContainsAny(s, "。；")
+}
+
+// normalizeDocNumber writes a 文号 with 〔〕 brackets and no spaces.
+func normalizeDocNumber(s string) string {
+	s = strings.Join(strings.Fields(s), "")
+	return strings.NewReplacer("［", "〔", "］", "〕", "[", "〔", "]", "〕", "【", "〔", "】", "〕", "﹝", "〔", "﹞", "〕",
+		"(", "〔", ")", "〕", "（", "〔", "）", "〕").Replace(s)
+}
+
+// sameText compares two lines ignoring spaces, width and 《》 brackets.
+func sameText(a, b string) bool {
+	k := func(s string) string {
+		return strings.NewReplacer(" ", "", "《", "", "》", "").Replace(zh.Normalize(s))
+	}
+	return a != "" && b != "" && k(a) == k(b)
+}
+
+func firstNonEmptyString(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// shortTitleRe strips what a member leaves out of a law's name.
+var shortTitleRe = regexp.MustCompile(`^中华人民共和国|[（(]\d{4}[^）)]*[）)]$`)
+
+// shortTitle is the name a member would say: 中华人民共和国劳动合同法 is
+// 劳动合同法.
+func shortTitle(title string) string {
+	t := strings.Trim(strings.TrimSpace(title), "《》")
+	if s := strings.TrimSpace(shortTitleRe.ReplaceAllString(t, "")); runes(s) >= 2 {
+		return s
+	}
+	return t
+}
+
+// fileDateRe: the version date LawRefBook puts in a file name: 劳动合同法(2012-12-28).md.
+var fileDateRe = regexp.MustCompile(`[（(](\d{4}-\d{2}-\d{2})[）)]`)
+
+// versionOf is a text's version date and its label for citations (2012年修正):
+// the file name's date, or else the last 修正/修订/公布 of its history; the
+// label names what happened on that date.
+func versionOf(name string, history []string) (iso, label string) {
+	type event struct{ date, verb string }
+	var events []event
+	for _, h := range history {
+		d, _, ok := findDate(h)
+		if !ok {
+			continue
+		}
+		verb := ""
+		if vs := historyVerbRe.FindAllString(h, -1); len(vs) > 0 {
+			verb = vs[len(vs)-1]
+		}
+		events = append(events, event{d, verb})
+	}
+	if m := fileDateRe.FindStringSubmatch(path.Base(name)); m != nil {
+		iso = m[1]
+		for _, e := range events {
+			if e.date == iso && e.verb != "施行" && e.verb != "执行" {
+				return iso, versionLabel(iso, e.verb)
+			}
+		}
+		return iso, versionLabel(iso, "")
+	}
+	for k := len(events) - 1; k >= 0; k-- {
+		switch events[k].verb {
+		case "修正", "修订", "公布", "发布", "印发", "颁布":
+			return events[k].date, versionLabel(events[k].date, events[k].verb)
+		}
+	}
+	for k := len(events) - 1; k >= 0; k-- {
+		if events[k].verb == "通过" || events[k].verb == "批准" {
+			return events[k].date, versionLabel(events[k].date, events[k].verb)
+		}
+	}
+	return "", ""
+}
+
+// versionLabel is 2012年修正, or 2012年版 when what happened is not known.
+func versionLabel(iso, verb string) string {
+	if len(iso) < 4 {
+		return ""
+	}
+	switch verb {
+	case "修正", "修订", "公布", "发布", "印发", "颁布", "通过":
+		return iso[:4] + "年" + verb
+	}
+	return iso[:4] + "年版"
+}
