@@ -48,8 +48,12 @@ func renderAnswer(a rag.Answer, limit int) []string {
 }
 
 // citationLine is one source as a member reads it:
-// 《title》 甘肃工人报 2020-07-02 第04版 · 第2部分 第3段.
+// 《title》 甘肃工人报 2020-07-02 第04版 · 第2部分 第3段 for a report, and
+// for a law or notice its article or section: 《劳动合同法》第十九条（2012年修正）.
 func citationLine(c rag.Citation) string {
+	if c.Kind == corpus.KindLaw || c.Kind == corpus.KindNotice {
+		return c.Reference()
+	}
 	parts := []string{"《" + c.DocTitle + "》"}
 	for _, p := range []string{c.Source, c.Date, c.Page} {
 		if p != "" {
@@ -67,7 +71,7 @@ func citationLine(c rag.Citation) string {
 func renderPassage(c rag.Citation, limit int) []string {
 	head := "<b>" + esc(c.DocTitle) + "</b>"
 	var meta []string
-	for _, p := range []string{c.Source, c.Date, c.Page, c.Place} {
+	for _, p := range []string{c.Source, c.DocNumber, c.Date, c.Page, c.Place, c.Version} {
 		if p != "" {
 			meta = append(meta, p)
 		}

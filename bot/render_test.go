@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -84,5 +85,21 @@ func TestSentences(t *testing.T) {
 	want := []string{"第一句。", "第二句！", "“引号。”", "第三句\n", "末尾"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sentences = %q, want %q", got, want)
+	}
+}
+
+func TestCitationLineNamesArticleAndSection(t *testing.T) {
+	law := rag.Citation{Kind: corpus.KindLaw, DocTitle: "中华人民共和国劳动合同法", ShortTitle: "劳动合同法", Article: "第十九条", Place: "第十九条", Version: "2012年修正"}
+	if got := citationLine(law); got != "《劳动合同法》第十九条（2012年修正）" {
+		t.Errorf("law: %q", got)
+	}
+	notice := rag.Citation{Kind: corpus.KindNotice, DocTitle: "关于开展金秋助学活动的通知", DocNumber: "兰总工发〔2024〕12号", Place: "二、资助标准"}
+	if got := citationLine(notice); got != "《关于开展金秋助学活动的通知》（兰总工发〔2024〕12号）二、资助标准" {
+		t.Errorf("notice: %q", got)
+	}
+	// The 原文 view names the article and the version above its text.
+	page := visible(strings.Join(renderPassage(law, maxMessageUnits), ""))
+	if !strings.Contains(page, "第十九条 · 2012年修正") {
+		t.Errorf("原文 view: %q", page)
 	}
 }

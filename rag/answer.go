@@ -3,6 +3,8 @@
 // not answer, and composes the answer (extractive, or generated and checked).
 package rag
 
+import "github.com/gonghui/qa/corpus"
+
 // Answer is what a member reads: a short text whose claims carry [n] markers,
 // and the passages those markers cite.
 type Answer struct {
@@ -30,11 +32,25 @@ type Citation struct {
 	PassageID string `json:"passage_id"`
 	DocID     string `json:"doc_id"`
 	DocTitle  string `json:"doc_title"`
-	Source    string `json:"source,omitempty"`
-	Date      string `json:"date,omitempty"`
-	Page      string `json:"page,omitempty"`
+	// Kind is the document's shape (law, notice, report): it decides how
+	// Reference names the place.
+	Kind corpus.Kind `json:"kind,omitempty"`
+	// ShortTitle is the name a member would say: 劳动合同法.
+	ShortTitle string `json:"short_title,omitempty"`
+	Source     string `json:"source,omitempty"`
+	Date       string `json:"date,omitempty"`
+	Page       string `json:"page,omitempty"`
+	// Version names a law's version: 2012年修正.
+	Version string `json:"version,omitempty"`
+	// DocNumber and Issuer identify an official document: 兰总工发〔2024〕12号, 兰州市总工会.
+	DocNumber string `json:"doc_number,omitempty"`
+	Issuer    string `json:"issuer,omitempty"`
 	Heading   string `json:"heading,omitempty"`
-	Place     string `json:"place,omitempty"`
-	// Text is the whole passage as written, for the 原文 button.
+	// Article is the law article cited (第十九条), also when Place names one
+	// of its 款 (第十九条第二款).
+	Article string `json:"article,omitempty"`
+	Place   string `json:"place,omitempty"`
+	// Text is the passage as written. From Engine.Passage (the 原文 button)
+	// it is the whole article, even when the passage is one 款 of it.
 	Text string `json:"text"`
 }

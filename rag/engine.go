@@ -156,14 +156,15 @@ func (e *Engine) Documents() []corpus.Document { return e.index.Load().Documents
 func (e *Engine) PassageCount() int { return e.index.Load().Len() }
 
 // Passage returns the passage with the given ID as a citation (N is 0), for
-// showing a cited passage in full.
+// showing a cited passage in full: a part of a law article cut at its 款
+// comes back as the whole article (Text and Place).
 func (e *Engine) Passage(id string) (Citation, bool) {
 	ix := e.index.Load()
 	i, ok := ix.byID[id]
 	if !ok {
 		return Citation{}, false
 	}
-	return ix.citation(i, 0), true
+	return ix.original(i), true
 }
 
 // Counters reports how generated answers fared since start: used, rejected by

@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/zh"
 )
 
@@ -150,8 +151,24 @@ func (a Answer) Sources() string {
 	return b.String()
 }
 
-// Reference describes where the cited passage stands, in one line.
+// Reference describes where the cited passage stands, in one line, naming
+// the place as a member would: 《劳动合同法》第十九条（2012年修正） for a law,
+// the 文号 and section for a notice, the paper and section for a report.
 func (c Citation) Reference() string {
+	switch c.Kind {
+	case corpus.KindLaw:
+		s := "《" + firstNonEmpty(c.ShortTitle, c.DocTitle) + "》" + c.Place
+		if c.Version != "" {
+			s += "（" + c.Version + "）"
+		}
+		return s
+	case corpus.KindNotice:
+		s := "《" + c.DocTitle + "》"
+		if id := firstNonEmpty(c.DocNumber, strings.TrimSpace(c.Issuer+" "+c.Date)); id != "" {
+			s += "（" + id + "）"
+		}
+		return s + c.Place
+	}
 	parts := []string{"《" + c.DocTitle + "》"}
 	var pub []string
 	for _, s := range []string{c.Source, c.Date, c.Page} {
@@ -178,4 +195,14 @@ func (a Answer) String() string {
 		return a.Text + "\n\n" + s
 	}
 	return a.Text
+}
+
+// firstNonEmpty returns the first value that is not "".
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }

@@ -36,9 +36,14 @@ type Stats struct {
 }
 
 // indexText is what retrieval sees of a passage: its document's title, its
-// section heading and paragraph topic, then its text.
+// heading path, its article label when the text does not start with it (a
+// later 款 of an article), the sentence that leads it, then its text.
 func indexText(d corpus.Document, p corpus.Passage) string {
-	return strings.Join([]string{d.Title, p.Heading, p.Lead, p.Text}, " ")
+	label := ""
+	if p.Article != "" && !strings.HasPrefix(p.Text, p.Article) {
+		label = p.Article
+	}
+	return strings.Join([]string{d.Title, p.Heading, label, p.Lead, p.Text}, " ")
 }
 
 // BuildIndex indexes docs, embedding only the passages whose vectors are not
@@ -221,7 +226,18 @@ func (ix *Index) citation(i int32, n int) Citation {
 	p := ix.passages[i]
 	d := ix.docs[ix.docByID[p.DocID]]
 	return Citation{
-		N: n, PassageID: p.ID, DocID: d.ID, DocTitle: d.Title, Source: d.Source,
-		Date: d.Date, Page: d.Page, Heading: p.Heading, Place: p.Place, Text: p.Text,
+		N: n, PassageID: p.ID, DocID: d.ID, DocTitle: d.Title, Kind: d.Kind, ShortTitle: d.ShortTitle,
+		Source: d.Source, Date: d.Date, Page: d.Page, Version: d.VersionLabel, DocNumber: d.DocNumber,
+		Issuer: d.Issuer, Heading: p.Heading, Article: p.Article, Place: p.Place, Text: p.Text,
 	}
+}
+
+// original is passage i as the 原文 button shows it: a part of a cut
+// article is shown as the whole article.
+func (ix *Index) original(i int32) Citation {
+	c := ix.citation(i, 0)
+	if text, ok := corpus.WholeArticle(ix.passages, int(i)); ok {
+		c.Text, c.Place = text, c.Article
+	}
+	return c
 }
