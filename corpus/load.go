@@ -136,8 +136,8 @@ func Parse(name string, data []byte, decode Decoder) (Document, error) {
 func describe(doc *Document) {
 	sh := readShape(doc.Title, doc.Body, doc.Kind)
 	doc.Kind = sh.kind
-	if sh.title != "" && (strings.HasSuffix(doc.Title, "文件") || isDocNumberLine(doc.Title)) {
-		doc.Title = sh.title
+	if sh.title != "" {
+		doc.Title = sh.title // the title under a red header (兰州市总工会文件)
 	}
 	if len(doc.History) == 0 {
 		doc.History = sh.history

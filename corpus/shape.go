@@ -43,7 +43,7 @@ var historyVerbRe = regexp.MustCompile(`(通过|修正|修订|公布|发布|印�
 // recognise it from the text).
 func readShape(title, body string, forced Kind) shape {
 	var sh shape
-	var prologue []textLine
+	infoBlock := false
 	if before, after, ok := strings.Cut(body, infoEnd); ok {
 		// LawRefBook's layout: everything above the marker is metadata.
 		var meta []string
@@ -51,18 +51,34 @@ func readShape(title, body string, forced Kind) shape {
 			meta = append(meta, l.text)
 		}
 		sh.metaBlock(meta, title)
-		sh.content = bodyLines(after)
+		sh.content, infoBlock = bodyLines(after), true
 	} else {
 		sh.content = bodyLines(body)
-		prologue = sh.content
+	}
+	// 兰州市总工会文件 heads an official document's first page, and may run
+	// on every page: it names the issuer, it is not text
+	var kept []textLine
+	for _, l := range sh.content {
+		if !isRedHeaderLine(l.text) {
+			kept = append(kept, l)
+		}
+	}
+	sh.content = kept
+	if isRedHeader(title) {
+		// the document's own title is the first line that can be one
+		for i, l := range sh.content[:min(6, len(sh.content))] {
+			if isTitleLine(l.text) {
+				sh.title = l.text
+				sh.content = append(sh.content[:i:i], sh.content[i+1:]...)
+				break
+			}
+		}
+		title = firstNonEmptyString(sh.title, title)
 	}
 	// A title repeated near the top of the body is not text.
 	for i := 0; i < min(6, len(sh.content)); i++ {
 		if sameText(sh.content[i].text, title) {
 			sh.content = append(sh.content[:i:i], sh.content[i+1:]...)
-			if prologue != nil {
-				prologue = sh.content
-			}
 			break
 		}
 	}
@@ -85,7 +101,9 @@ func readShape(title, body string, forced Kind) shape {
 	}
 	switch sh.kind {
 	case KindLaw:
-		sh.content = sh.lawPrologue(prologue, sh.content, title)
+		if !infoBlock {
+			sh.content = sh.lawPrologue(sh.content, title)
+		}
 	case KindNotice:
 		sh.content = sh.noticeFrame(sh.content, title)
 	}
@@ -149,10 +167,13 @@ func (sh *shape) metaBlock(lines []string, title string) {
 			}
 			sh.history = append(sh.history, line)
 		case isHistoryLine(line):
-			sh.history = append(sh.history, splitHistory(line)...)
+			for _, h := range splitHistory(line) {
+				// LawRefBook ends a line with the 根据 of the next one
+				sh.history = append(sh.history, strings.TrimSpace(strings.TrimSuffix(h, "根据")))
+			}
 		case orderRe.MatchString(line):
 			sh.history = append(sh.history, line)
-		case i+1 < len(lines) && isIssuerLine(line) && isStandaloneDate(lines[i+1]):
+		case i+1 < len(lines) && isIssuerLine(line) && (isStandaloneDate(lines[i+1]) || isHistoryLine(lines[i+1])):
 			sh.issuer = line
 		}
 	}
@@ -162,31 +183,30 @@ func (sh *shape) metaBlock(lines []string, title string) {
 // heading: history lines (also in the parenthesis official texts put under
 // the title), promulgation orders, a 文号, and the signature of a covering
 // notice. Other lines there (a preamble) stay text.
-func (sh *shape) lawPrologue(prologue, content []textLine, title string) []textLine {
+func (sh *shape) lawPrologue(content []textLine, title string) []textLine {
 	n := 0
-	for n < len(prologue) && !isDivision(prologue[n].text) {
-		if _, _, _, ok := articleStart(prologue[n].text); ok {
+	for n < len(content) && !isDivision(content[n].text) {
+		if _, _, _, ok := articleStart(content[n].text); ok {
 			break
 		}
 		n++
 	}
-	if n == 0 {
-		return content
-	}
 	var keep []textLine
 	var meta []string
 	for i := 0; i < n; i++ {
-		l := prologue[i].text
+		l := content[i].text
+		next := ""
+		if i+1 < n {
+			next = content[i+1].text
+		}
 		switch {
-		case isHistoryLine(l), orderRe.MatchString(l), isDocNumberLine(l), isStandaloneDate(l),
-			i+1 < n && isIssuerLine(l) && isStandaloneDate(prologue[i+1].text):
+		case isHistoryLine(l), orderRe.MatchString(l), isDocNumberLine(l), isStandaloneDate(l), issueRe.MatchString(l),
+			isIssuerLine(l) && (isStandaloneDate(next) || isHistoryLine(next)):
 			meta = append(meta, l)
-		case issueRe.MatchString(l):
-			meta = append(meta, l) // the title of the notice that issued the text
 		case l == "目录" || l == "目 录":
 			// a table of contents: its headings recur below
 		default:
-			keep = append(keep, prologue[i])
+			keep = append(keep, content[i])
 		}
 	}
 	sh.metaBlock(meta, title)
@@ -202,12 +222,6 @@ func (sh *shape) noticeFrame(lines []textLine, title string) []textLine {
 		switch {
 		case i < 8 && isDocNumberLine(l.text) && sh.docNumber == "":
 			sh.docNumber = normalizeDocNumber(docNumberRe.FindString(l.text))
-			continue
-		case i < 3 && strings.HasSuffix(l.text, "文件") && runes(l.text) <= 20:
-			continue
-		case i < 6 && sh.title == "" && strings.Contains(l.text, "关于") && noticeTitleRe.MatchString(l.text) && runes(l.text) <= 80 &&
-			(strings.HasSuffix(title, "文件") || title == "" || isDocNumberLine(title)):
-			sh.title = l.text
 			continue
 		}
 		out = append(out, l)
@@ -245,6 +259,24 @@ var distributionRe = regexp.MustCompile(`^(抄送|抄报|主送|印发|主题词
 
 // issueRe: the title of a notice that issues a text: 关于印发《…》的通知.
 var issueRe = regexp.MustCompile(`关于(印发|发布|颁布)`)
+
+// isRedHeader reports whether a line is the red header of an official
+// document (兰州市总工会文件), which names the issuer, not the document.
+func isRedHeader(s string) bool {
+	return isRedHeaderLine(s) || isDocNumberLine(s)
+}
+
+// isRedHeaderLine reports whether a line is a red header (兰州市总工会文件).
+func isRedHeaderLine(s string) bool {
+	return strings.HasSuffix(s, "文件") && runes(s) <= 20 && !strings.ContainsAny(s, "。，；：、《》“”")
+}
+
+// isTitleLine reports whether a line near the top can be a document's
+// title: short, no sentence in it, not a numbered unit, a date or a 文号.
+func isTitleLine(s string) bool {
+	return runes(s) >= 4 && runes(s) <= 80 && !strings.ContainsAny(s, "。；;：:") && !startsUnit(s) &&
+		!isRedHeader(s) && !dateRe.MatchString(s) && !isHistoryLine(s)
+}
 
 // isStandaloneDate reports whether a line is nothing but a date.
 func isStandaloneDate(s string) bool {

@@ -557,3 +557,37 @@ func TestMerge(t *testing.T) {
 		t.Errorf("Merge = %+v, skipped %v", docs, skipped)
 	}
 }
+
+// TestRedHeaderAndRunningHeader: an official document's red header
+// (兰州市总工会文件), on the first page and running on later ones, is neither
+// its title nor text; the issuer line above the history is metadata.
+func TestRedHeaderAndRunningHeader(t *testing.T) {
+	text := "兰州市总工会文件\n兰州市职工疗休养管理办法（试行）\n兰州市总工会\n（2023年12月20日市总工会常委会通过）\n第一章 总则\n" +
+		"第一条 为做好职工疗休养工作，制定本办法。\n第二条 疗休养每期一般为5至7天。\n兰州市总工会文件\n第三条 疗休养期间视同出勤。\n"
+	d, err := Parse("liaoyang.txt", []byte(text), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Title != "兰州市职工疗休养管理办法（试行）" || d.Kind != KindLaw || d.Issuer != "兰州市总工会" || d.VersionLabel != "2023年通过" {
+		t.Errorf("document = %+v", d)
+	}
+	ps := Split(d)
+	if len(ps) != 3 || ps[0].Place != "第一条" || ps[0].Heading != "第一章 总则" {
+		t.Fatalf("passages at %v", placesOf(ps))
+	}
+	for _, p := range ps {
+		if strings.Contains(p.Text, "文件") || strings.Contains(p.Text, "兰州市总工会\n") {
+			t.Errorf("header in passage %s: %q", p.Place, p.Text)
+		}
+	}
+}
+
+func TestHistoryLinesLoseTheNextOnesGenju(t *testing.T) {
+	d, err := Parse("x(2011-11-29).md", []byte("# 重庆市工会条例\n\n2006年9月29日重庆市第二届人民代表大会常务委员会第二十六会议修订  根据\n\n2011年11月25日 …第三次修正\n\n<!-- INFO END -->\n\n第一条 为保障工会依法行使权利，制定本条例。\n\n第二条 本条例适用于本市。\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.History) != 2 || strings.HasSuffix(d.History[0], "根据") {
+		t.Errorf("history %q", d.History)
+	}
+}
