@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // textLine is one logical line of a document body: a paragraph, a heading or
@@ -172,6 +174,13 @@ func joinWrapped(a, b string) string {
 	return a + b
 }
 
+// cnNumeralClass matches one character of a numeral as laws number their
+// articles and chapters: Chinese numerals, or digits of either width.
+const cnNumeralClass = `[0-9０-９零〇○一二两三四五六七八九十百千万]`
+
+// runes is the length of s in characters.
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
 // Markers of structure at the start of a line.
 var (
 	// articleRe: 第十九条, 第102条, 第十条之一, followed by a space or the text.
@@ -202,8 +211,9 @@ func articleStart(s string) (label string, number int, rest string, ok bool) {
 	if m == nil {
 		return "", 0, "", false
 	}
-	n, ok := parseNumeral(s[m[2]:m[3]])
-	if !ok || n <= 0 {
+	v, ok := zh.ParseNumber(s[m[2]:m[3]])
+	n := int(v)
+	if !ok || n <= 0 || float64(n) != v {
 		return "", 0, "", false
 	}
 	end := m[1]

@@ -260,6 +260,29 @@ var distributionRe = regexp.MustCompile(`^(抄送|抄报|主送|印发|主题词
 // issueRe: the title of a notice that issues a text: 关于印发《…》的通知.
 var issueRe = regexp.MustCompile(`关于(印发|发布|颁布)`)
 
+// datesIn returns the dates in s that name their year.
+func datesIn(s string) []zh.Date {
+	var out []zh.Date
+	for _, d := range zh.FindDates(s) {
+		if d.Year != 0 {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// findDate returns the first date in s (with its year) as 2006-01-02, the
+// text it was read from, and whether there was one.
+func findDate(s string) (iso, text string, ok bool) {
+	if ds := datesIn(s); len(ds) > 0 {
+		return ds[0].String(), s[ds[0].Start:ds[0].End], true
+	}
+	return "", "", false
+}
+
+// hasDate reports whether s holds a date with its year.
+func hasDate(s string) bool { return len(datesIn(s)) > 0 }
+
 // isRedHeader reports whether a line is the red header of an official
 // document (兰州市总工会文件), which names the issuer, not the document.
 func isRedHeader(s string) bool {
@@ -275,7 +298,7 @@ func isRedHeaderLine(s string) bool {
 // title: short, no sentence in it, not a numbered unit, a date or a 文号.
 func isTitleLine(s string) bool {
 	return runes(s) >= 4 && runes(s) <= 80 && !strings.ContainsAny(s, "。；;：:") && !startsUnit(s) &&
-		!isRedHeader(s) && !dateRe.MatchString(s) && !isHistoryLine(s)
+		!isRedHeader(s) && !hasDate(s) && !isHistoryLine(s)
 }
 
 // isStandaloneDate reports whether a line is nothing but a date.
@@ -304,11 +327,11 @@ func splitHistory(s string) []string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "（"), "(")
 	s = strings.TrimSuffix(strings.TrimSuffix(s, "）"), ")")
-	idx := dateRe.FindAllStringIndex(s, -1)
+	dates := datesIn(s)
 	var out []string
 	start := 0
-	for k := 1; k < len(idx); k++ {
-		cut := idx[k][0]
+	for k := 1; k < len(dates); k++ {
+		cut := dates[k].Start
 		if p := strings.LastIndex(s[:cut], "根据"); p >= start && cut-p <= len("根据")+3 {
 			cut = p
 		}
@@ -330,7 +353,7 @@ func splitHistory(s string) []string {
 func isIssuerLine(s string) bool {
 	n := runes(s)
 	return n >= 2 && n <= 30 && !strings.ContainsAny(s, "。，；：:、？！,;?!“”\"《》") && !strings.Contains(s, "关于") &&
-		!startsUnit(s) && !dateRe.MatchString(s)
+		!startsUnit(s) && !hasDate(s)
 }
 
 // isDivision reports whether a line is a 编/章/节 heading.

@@ -471,22 +471,6 @@ func TestShortTitle(t *testing.T) {
 	}
 }
 
-func TestParseNumeral(t *testing.T) {
-	for in, want := range map[string]int{
-		"十九": 19, "十": 10, "一百零二": 102, "一百一十三": 113, "二十": 20, "三十一": 31, "二〇二四": 2024,
-		"一九九四": 1994, "19": 19, "１９": 19, "两千": 2000, "一千零五十": 1050, "一万二千": 12000,
-	} {
-		if got, ok := parseNumeral(in); !ok || got != want {
-			t.Errorf("parseNumeral(%q) = %d %v, want %d", in, got, ok, want)
-		}
-	}
-	for _, bad := range []string{"", "条", "十x"} {
-		if _, ok := parseNumeral(bad); ok {
-			t.Errorf("parseNumeral(%q) ok", bad)
-		}
-	}
-}
-
 func TestFindDate(t *testing.T) {
 	for in, want := range map[string]string{
 		"2007年6月29日 第十届…通过": "2007-06-29",
