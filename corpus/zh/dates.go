@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Date is a calendar date read from text by FindDates or ParseDate.
@@ -97,27 +98,14 @@ func covered(ds []Date, i int) bool {
 // digitBefore reports whether a digit (or, with dot, a '.') comes right
 // before text[i:], which makes what follows part of a longer number.
 func digitBefore(text string, i int, dot bool) bool {
-	if i == 0 {
-		return false
-	}
-	r := lastRune(text[:i])
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
 	return isDigit(foldDigit(r)) || (dot && (r == '.' || r == '．'))
 }
 
 // digitAfter reports whether a digit comes right after text[:i].
 func digitAfter(text string, i int) bool {
-	for _, r := range text[i:] {
-		return isDigit(foldDigit(r))
-	}
-	return false
-}
-
-func lastRune(s string) rune {
-	rs := []rune(s[max(0, len(s)-4):])
-	if len(rs) == 0 {
-		return 0
-	}
-	return rs[len(rs)-1]
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return isDigit(foldDigit(r))
 }
 
 // makeDate builds the date matched by m (submatch indexes as from
