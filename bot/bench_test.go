@@ -13,8 +13,8 @@ import (
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/bot/telegramtest"
 	"github.com/gonghui/qa/corpus"
-	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/ragtest"
 )
 
 // instantAnswerer returns a fixed cited answer at once, like the offline
@@ -45,20 +45,7 @@ func BenchmarkThroughput(b *testing.B) {
 // offline embedding: what a deployment without a model answers with.
 func offlineEngine(b *testing.B) *rag.Engine {
 	b.Helper()
-	f := zh.NewFolder()
-	an, err := rag.NewAnalyzer(f, "")
-	if err != nil {
-		b.Fatal(err)
-	}
-	docs, _, err := corpus.Load(corpus.Default(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	e := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim)})
-	if _, err := e.Update(context.Background(), docs); err != nil {
-		b.Fatal(err)
-	}
-	return e
+	return ragtest.Engine(b, rag.Options{}, ragtest.DefaultDocs(b))
 }
 
 func benchThroughput(b *testing.B, answerer bot.Answerer) {

@@ -20,6 +20,7 @@ import (
 	"github.com/gonghui/qa/bot/telegramtest"
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/ragtest"
 )
 
 const token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
@@ -84,26 +85,14 @@ func (f *fakeAnswerer) asked() []string {
 // running is one bot under test.
 type running struct {
 	store *bot.Store
-	logs  *syncBuffer
+	logs  *ragtest.SyncBuffer
 	stop  func() error
 }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // start runs the bot against srv with data in dir until stop is called.
 func start(t *testing.T, srv *telegramtest.Server, dir string, a bot.Answerer, tweak func(*bot.Options)) *running {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &ragtest.SyncBuffer{}
 	opts := bot.Options{
 		Token: token, APIURL: srv.URL(), DataDir: dir, Corpus: "test",
 		PollTimeout: 2 * time.Second, RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
@@ -653,7 +642,7 @@ func TestTokenNeverInErrors(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := "http://" + l.Addr().String()
 	l.Close()
-	logs := &syncBuffer{}
+	logs := &ragtest.SyncBuffer{}
 	err := bot.Run(context.Background(), bot.Options{
 		Token: token, APIURL: dead, DataDir: t.TempDir(), Retries: 1, RetryBase: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(logs, nil)),

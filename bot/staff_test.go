@@ -23,8 +23,8 @@ import (
 	"github.com/gonghui/qa/corpus/extract"
 	"github.com/gonghui/qa/corpus/extract/extracttest"
 	"github.com/gonghui/qa/corpus/library"
-	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/ragtest"
 )
 
 var (
@@ -33,12 +33,6 @@ var (
 	staffChat  = models.Chat{ID: 900, Type: models.ChatTypePrivate}
 	staffChat2 = models.Chat{ID: 901, Type: models.ChatTypePrivate}
 )
-
-// analyzer is built once: the folder's conversion table takes a while.
-var analyzer = sync.OnceValues(func() (*rag.Analyzer, error) {
-	f := zh.NewFolder()
-	return rag.NewAnalyzer(f, "")
-})
 
 // testClock is the library's clock, to expire previews.
 type testClock struct {
@@ -92,12 +86,7 @@ func (e *staffEnv) start(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	an, err := analyzer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := zh.NewFolder()
-	eng := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim)})
+	eng := ragtest.Engine(t, rag.Options{}, nil) // documents come from the watcher
 	w := rag.NewWatcher(lib, eng)
 	if _, _, err := w.Sync(t.Context()); err != nil {
 		t.Fatal(err)

@@ -81,11 +81,8 @@ type benchEnv struct {
 
 func newBenchEnv(tb testing.TB) benchEnv {
 	tb.Helper()
-	folder := zh.NewFolder()
-	an, err := NewAnalyzer(folder, "")
-	if err != nil {
-		tb.Fatal(err)
-	}
+	folder, an := testAnalyzer(tb)
+	var err error
 	dim := DefaultHashDim
 	if v := os.Getenv("BENCH_DIM"); v != "" {
 		if dim, err = strconv.Atoi(v); err != nil || dim <= 0 {

@@ -1,7 +1,6 @@
 package rag_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -9,36 +8,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonghui/qa/corpus"
-	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/llm"
 	"github.com/gonghui/qa/rag/llm/openaitest"
+	"github.com/gonghui/qa/rag/ragtest"
 )
 
 const tuitionQ = "孩子考上大学，工会有助学金吗？"
 
 // llmEngine is the real engine over the default corpus with the real go-openai
 // client pointed at a fake OpenAI server.
-func llmEngine(t *testing.T, srv *openaitest.Server, timeout time.Duration) (*rag.Engine, *bytes.Buffer) {
+func llmEngine(t *testing.T, srv *openaitest.Server, timeout time.Duration) (*rag.Engine, *ragtest.SyncBuffer) {
 	t.Helper()
-	f := zh.NewFolder()
-	an, err := rag.NewAnalyzer(f, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
+	logs := &ragtest.SyncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	client := llm.New(llm.Config{BaseURL: srv.URL, APIKey: srv.Key, ChatModel: "qwen-test", Timeout: timeout, RetryBackoff: time.Millisecond}, log)
-	e := rag.NewEngine(rag.Options{Analyzer: an, Embedder: rag.NewHashEmbedder(f, rag.DefaultHashDim), Generator: client, Rewriter: client, Logger: log})
-	docs, _, err := corpus.Load(corpus.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Update(context.Background(), docs); err != nil {
-		t.Fatal(err)
-	}
-	return e, &logs
+	e := ragtest.Engine(t, rag.Options{Generator: client, Rewriter: client, Logger: log}, ragtest.DefaultDocs(t))
+	return e, logs
 }
 
 func TestGeneratedAnswers(t *testing.T) {
@@ -122,23 +108,11 @@ func TestFollowUpRewrittenByModel(t *testing.T) {
 func TestServerEmbeddingsCachedAcrossRestarts(t *testing.T) {
 	srv := openaitest.New()
 	t.Cleanup(srv.Close)
-	f := zh.NewFolder()
-	an, err := rag.NewAnalyzer(f, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	docs, _, err := corpus.Load(corpus.Default(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	docs := ragtest.DefaultDocs(t)
 	path := t.TempDir() + "/index.gob"
 	start := func() *rag.Engine {
 		client := llm.New(llm.Config{BaseURL: srv.URL, EmbeddingModel: "bge-test", Timeout: time.Second}, nil)
-		e := rag.NewEngine(rag.Options{Analyzer: an, Embedder: client, IndexPath: path, DenseWeight: 0.1}) // the fake's vectors carry no meaning
-		if _, err := e.Update(context.Background(), docs); err != nil {
-			t.Fatal(err)
-		}
-		return e
+		return ragtest.Engine(t, rag.Options{Embedder: client, IndexPath: path, DenseWeight: 0.1}, docs) // the fake's vectors carry no meaning
 	}
 	e := start()
 	cold := len(srv.EmbeddingRequests())

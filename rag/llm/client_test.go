@@ -1,7 +1,6 @@
 package llm_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/llm"
 	"github.com/gonghui/qa/rag/llm/openaitest"
+	"github.com/gonghui/qa/rag/ragtest"
 )
 
 const testKey = "sk-test-7f3c9a1e5b2d4c6e8f0a"
@@ -37,7 +37,7 @@ const question = "金秋助学能补助多少钱？"
 type fixture struct {
 	srv    *openaitest.Server
 	client *llm.Client
-	logs   *syncBuffer
+	logs   *ragtest.SyncBuffer
 }
 
 func newFixture(t *testing.T, edit func(*llm.Config)) *fixture {
@@ -56,7 +56,7 @@ func newFixture(t *testing.T, edit func(*llm.Config)) *fixture {
 	if edit != nil {
 		edit(&cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &ragtest.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	logger.Info("llm configured", slog.Any("config", cfg))
 	f := &fixture{srv: srv, client: llm.New(cfg, logger), logs: logs}
@@ -397,7 +397,7 @@ func TestKeyNeverShown(t *testing.T) {
 	srv := openaitest.New()
 	base := strings.Replace(srv.URL, "http://", "http://user:"+testKey+"@", 1) + "?key=" + testKey
 	srv.Close()
-	logs := &syncBuffer{}
+	logs := &ragtest.SyncBuffer{}
 	c := llm.New(llm.Config{BaseURL: base, APIKey: testKey, ChatModel: "m", EmbeddingModel: "e", RetryBackoff: time.Millisecond},
 		slog.New(slog.NewTextHandler(logs, nil)))
 	_, err = c.Generate(context.Background(), question, passages)
@@ -439,22 +439,4 @@ func TestTimeoutDefault(t *testing.T) {
 	if got := llm.New(llm.Config{}, nil).Config().Timeout; got != llm.DefaultTimeout {
 		t.Errorf("default timeout %v", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
