@@ -45,8 +45,8 @@ Usage:
   gonghui-qa chat              answer each line of standard input (follow-ups understood)
   gonghui-qa ingest [FILE...]  store FILEs (.txt .md .docx .pdf .html) in CORPUS_DIR, convert files copied
                                there by hand, then build or update the index in DATA_DIR; print what changed
-  gonghui-qa docs              list the documents in CORPUS_DIR
-  gonghui-qa remove ID         remove a document from CORPUS_DIR (audited)
+  gonghui-qa docs              list the documents: CORPUS_DIR's and the built-in ones
+  gonghui-qa remove ID         remove a document from CORPUS_DIR (audited; built-in ones stay)
   gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep]
                  [-require recall_at_1>=0.95,...]
                                score a question set (format: rag/eval/testdata/README.md);
@@ -57,9 +57,10 @@ Usage:
   gonghui-qa version           version, commit, build date and Go version
   gonghui-qa help              this text (works whatever the settings)
 
-Environment: CORPUS_DIR, DATA_DIR, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, WEBHOOK_URL, LISTEN_ADDR,
-WEBHOOK_SECRET, METRICS_ADDR, SEND_PER_SECOND, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL, EMBEDDING_MODEL,
-LLM_TIMEOUT, ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL, LOG_FORMAT (see README.md).
+Environment: CORPUS_DIR, BUILTIN_LAWS, DATA_DIR, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL, WEBHOOK_URL,
+LISTEN_ADDR, WEBHOOK_SECRET, METRICS_ADDR, SEND_PER_SECOND, OPENAI_BASE_URL, OPENAI_API_KEY, LLM_MODEL,
+EMBEDDING_MODEL, LLM_TIMEOUT, ADMIN_IDS, RETENTION_DAYS, RATE_BURST, RATE_EVERY, LOG_LEVEL, LOG_FORMAT
+(see README.md).
 Secrets may come from files instead: TELEGRAM_BOT_TOKEN_FILE, OPENAI_API_KEY_FILE, WEBHOOK_SECRET_FILE.`
 
 // run is the whole program, startable from a test: it loads the configuration

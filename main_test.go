@@ -51,7 +51,7 @@ func TestAsk(t *testing.T) {
 }
 
 func TestAskNotInCorpus(t *testing.T) {
-	out, _, err := runCmd(t, env(t), "", "ask", "产假一共能休多少天？")
+	out, _, err := runCmd(t, env(t), "", "ask", "个税起征点是多少？")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestIngestThenWarmStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "added     lanzhou-2020-07-02.md") {
+	if !strings.Contains(out, "added     builtin/default/lanzhou-2020-07-02.md") || !strings.Contains(out, "added     builtin/laws/劳动合同法(2012-12-28).md") {
 		t.Errorf("first ingest:\n%s", out)
 	}
 	out, _, err = runCmd(t, getenv, "", "ingest")
@@ -168,7 +168,7 @@ func TestEvalJSON(t *testing.T) {
 	if err := os.WriteFile(set, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := runCmd(t, env(t), "", "eval", "-questions", set, "-json")
+	out, _, err := runCmd(t, env(t, "BUILTIN_LAWS", "false"), "", "eval", "-questions", set, "-json") // the laws state 产假
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,12 +237,18 @@ func TestServe(t *testing.T) {
 // are told there are no documents yet.
 func TestServeEmptyCorpusDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new-corpus")
-	got := serveOnce(t, "孩子考上大学，工会有助学金吗？", "CORPUS_DIR", dir, "ADMIN_IDS", "7")
+	got := serveOnce(t, "孩子考上大学，工会有助学金吗？", "CORPUS_DIR", dir, "ADMIN_IDS", "7", "BUILTIN_LAWS", "false")
 	if !strings.Contains(got, "还没有文件") {
 		t.Errorf("answer: %q", got)
 	}
 	if _, err := os.Stat(dir); err != nil {
 		t.Errorf("CORPUS_DIR not created: %v", err)
+	}
+	// With the built-in laws (the default), a new union's bot answers from
+	// them from the start.
+	got = serveOnce(t, "职工累计工作满一年，年休假几天？", "CORPUS_DIR", filepath.Join(t.TempDir(), "other"), "ADMIN_IDS", "7")
+	if !strings.Contains(got, "年休假5天") || !strings.Contains(got, "《职工带薪年休假条例》第三条") {
+		t.Errorf("answer from the built-in laws: %q", got)
 	}
 }
 
@@ -281,9 +287,32 @@ func TestOperatorCorpusCommands(t *testing.T) {
 	if strings.Contains(out, "800元") {
 		t.Errorf("removed document still answers:\n%s", out)
 	}
-	// The built-in corpus cannot be managed.
-	if _, _, err := runCmd(t, env(t), "", "docs"); err == nil {
-		t.Error("docs without CORPUS_DIR succeeded")
+	// The built-in laws are listed beside the folder's documents, and stay.
+	out, _, err = runCmd(t, getenv, "", "docs")
+	if err != nil || !strings.Contains(out, "law-labor-contract") || !strings.Contains(out, "built-in") {
+		t.Errorf("docs with CORPUS_DIR: %v\n%s", err, out)
+	}
+	if _, _, err := runCmd(t, getenv, "", "remove", "law-labor-contract"); err == nil || !strings.Contains(err.Error(), "BUILTIN_LAWS=false") {
+		t.Errorf("removing a built-in law: %v", err)
+	}
+	if out, _, _ := runCmd(t, getenv, "", "docs"); !strings.Contains(out, "law-labor-contract") {
+		t.Errorf("the built-in law was removed:\n%s", out)
+	}
+	// Without CORPUS_DIR, docs lists the built-in documents; they cannot be
+	// managed, and BUILTIN_LAWS=false hides the laws.
+	out, _, err = runCmd(t, env(t), "", "docs")
+	if err != nil || !strings.Contains(out, "lanzhou-2020-07-02") || !strings.Contains(out, "law-work-injury-insurance") || !strings.Contains(out, "2010-12-20") {
+		t.Errorf("docs without CORPUS_DIR: %v\n%s", err, out)
+	}
+	if out, _, _ := runCmd(t, env(t, "BUILTIN_LAWS", "false"), "", "docs"); strings.Contains(out, "law-") {
+		t.Errorf("BUILTIN_LAWS=false still lists the laws:\n%s", out)
+	}
+	if _, _, err := runCmd(t, env(t), "", "remove", "lanzhou-2020-07-02"); err == nil {
+		t.Error("remove without CORPUS_DIR succeeded")
+	}
+	out, _, _ = runCmd(t, env(t, "CORPUS_DIR", dir, "BUILTIN_LAWS", "false"), "", "ask", "试用期最长多久？")
+	if strings.Contains(out, "劳动") {
+		t.Errorf("BUILTIN_LAWS=false still answers from the laws:\n%s", out)
 	}
 }
 

@@ -78,9 +78,13 @@ func renderEntry(e library.Entry, loc *time.Location) string {
 	fmt.Fprintf(&b, "• 《%s》\n  ID：<code>%s</code>", esc(e.Title), esc(e.ID))
 	if e.Date != "" {
 		b.WriteString(" · " + esc(e.Date))
+	} else if e.VersionLabel != "" {
+		b.WriteString(" · " + esc(e.VersionLabel))
 	}
 	fmt.Fprintf(&b, " · %d 段", e.Passages)
 	switch {
+	case e.Builtin:
+		b.WriteString("\n  内置（国家法律法规），不能删除")
 	case e.AddedBy != "":
 		b.WriteString("\n  " + esc(e.AddedBy) + " 添加")
 		if t, err := time.Parse(time.RFC3339, e.AddedAt); err == nil {
@@ -141,6 +145,10 @@ func (dd *documents) askRemove(ctx context.Context, m *models.Message, id string
 	}
 	if !ok {
 		dd.out.reply(ctx, m, esc(library.UserMessage(library.ErrNotFound)), nil)
+		return
+	}
+	if entry.Builtin {
+		dd.out.reply(ctx, m, esc(library.UserMessage(library.ErrBuiltin)), nil)
 		return
 	}
 	text := fmt.Sprintf("确定要删除《%s》吗？\n文档 ID：<code>%s</code> · 共 %d 段\n删除后会员就查不到这份文档了。", esc(entry.Title), esc(entry.ID), entry.Passages)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gonghui/qa/bot"
 	"github.com/gonghui/qa/bot/telegramtest"
+	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/extract"
 	"github.com/gonghui/qa/corpus/extract/extracttest"
 	"github.com/gonghui/qa/corpus/library"
@@ -57,7 +58,8 @@ type staffEnv struct {
 	eng                *rag.Engine
 	run                *running
 	tweak              func(*bot.Options)
-	seen               map[int64]int // messages already returned by next, per chat
+	seen               map[int64]int     // messages already returned by next, per chat
+	builtin            []corpus.Document // built-in documents the library lists beside its own
 }
 
 func newStaffEnv(t *testing.T, files map[string]string, tweak func(*bot.Options)) *staffEnv {
@@ -82,7 +84,7 @@ func newStaffEnv(t *testing.T, files map[string]string, tweak func(*bot.Options)
 // start opens the library and the engine afresh and starts the bot.
 func (e *staffEnv) start(t *testing.T) {
 	t.Helper()
-	lib, err := library.OpenWith(e.corpusDir, e.dataDir, library.Options{Now: e.clock.Now})
+	lib, err := library.OpenWith(e.corpusDir, e.dataDir, library.Options{Now: e.clock.Now, Builtin: e.builtin})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,6 +308,23 @@ func TestNonStaffCannotUploadOrManage(t *testing.T) {
 	if e.corpusState(t) != before || len(e.eng.Documents()) != 1 {
 		t.Error("a member changed the corpus")
 	}
+}
+
+// TestStaffSeesBuiltinLawsButCannotRemoveThem: /docs marks the built-in
+// laws, and /remove of one is refused at once, naming the setting.
+func TestStaffSeesBuiltinLawsButCannotRemoveThem(t *testing.T) {
+	e := newStaffEnv(t, map[string]string{"lanzhou.md": lanzhou}, nil)
+	law, err := corpus.Parse("builtin/laws/测试法(2012-12-28).md", []byte("# 中华人民共和国测试法\n\n2012年12月28日 第十一届全国人民代表大会常务委员会第三十次会议修正\n\n<!-- INFO END -->\n\n第一条 职工带薪年休假每年不少于五天。\n\n第二条 本法自公布之日起施行。\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	law.ID, law.Builtin = "law-test", true
+	e.builtin = []corpus.Document{law}
+	e.restart(t)
+	mustContain(t, "/docs", e.command(t, staff, staffChat, "/docs").Text, "中华人民共和国测试法", "law-test", "2012年修正", "内置")
+	mustContain(t, "/remove of a built-in law", e.command(t, staff, staffChat, "/remove law-test").Text, "内置", "不能删除", "BUILTIN_LAWS=false")
+	ans := e.ask(t, "年休假有几天？")
+	mustContain(t, "answer from the built-in law", ans.Text, "《测试法》第一条（2012年修正）")
 }
 
 func TestStaffReplacesAndRemovesDocuments(t *testing.T) {

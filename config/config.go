@@ -24,6 +24,10 @@ import (
 type Config struct {
 	CorpusDir string // CORPUS_DIR: documents to use instead of the built-in report
 	DataDir   string // DATA_DIR: persisted index and the bot's store
+	// BuiltinLaws is BUILTIN_LAWS: the 17 national labour laws the program
+	// carries are part of the corpus (default true), beside the built-in
+	// report or CORPUS_DIR's documents; false leaves them out.
+	BuiltinLaws bool
 
 	TelegramToken  string  // TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE (secret)
 	TelegramAPIURL string  // TELEGRAM_API_URL: a self-hosted Bot API server
@@ -104,6 +108,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.DataDir == "" {
 		c.DataDir = defaultDataDir(getenv)
+	}
+	if c.BuiltinLaws, err = boolean(getenv, "BUILTIN_LAWS", true); err != nil {
+		return c, err
 	}
 	if c.ListenAddr == "" {
 		c.ListenAddr = DefaultListenAddr
@@ -302,6 +309,20 @@ func positiveFloat(getenv func(string) string, name string, def float64) (float6
 	return f, nil
 }
 
+// boolean reads an on/off setting: true, 1, yes, on or false, 0, no, off.
+func boolean(getenv func(string) string, name string, def bool) (bool, error) {
+	switch v := strings.ToLower(strings.TrimSpace(getenv(name))); v {
+	case "":
+		return def, nil
+	case "true", "1", "yes", "on":
+		return true, nil
+	case "false", "0", "no", "off":
+		return false, nil
+	default:
+		return def, fmt.Errorf("%s: %q is not true or false", name, v)
+	}
+}
+
 // LogValue logs the configuration at start-up with secrets shown only as
 // set or not.
 func (c Config) LogValue() slog.Value {
@@ -313,6 +334,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("corpus_dir", c.CorpusDir),
+		slog.Bool("builtin_laws", c.BuiltinLaws),
 		slog.String("data_dir", c.DataDir),
 		slog.String("telegram_api_url", c.TelegramAPIURL),
 		slog.String("telegram_bot_token", set(c.TelegramToken)),

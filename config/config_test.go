@@ -19,8 +19,17 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if c.DataDir != "/home/u/.local/share/gonghui-qa" || c.ListenAddr != ":8080" || c.LLMTimeout != 20*time.Second ||
 		c.RetentionDays != 90 || c.RateBurst != 5 || c.RateEvery != 10*time.Second || c.SendPerSecond != 30 ||
-		c.LogFormat != "text" || len(c.Warnings) != 0 {
+		c.LogFormat != "text" || len(c.Warnings) != 0 || !c.BuiltinLaws {
 		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestBuiltinLaws(t *testing.T) {
+	for v, want := range map[string]bool{"false": false, "0": false, "Off": false, "no": false, "true": true, "1": true, " yes ": true} {
+		c, err := Load(getenv(map[string]string{"BUILTIN_LAWS": v, "CORPUS_DIR": "/srv/docs"}))
+		if err != nil || c.BuiltinLaws != want {
+			t.Errorf("BUILTIN_LAWS=%q: %v %v, want %v", v, c.BuiltinLaws, err, want)
+		}
 	}
 }
 
@@ -36,6 +45,7 @@ func TestLoadErrors(t *testing.T) {
 		{map[string]string{"RETENTION_DAYS": "-1"}, "RETENTION_DAYS"},
 		{map[string]string{"LOG_LEVEL": "loud"}, "LOG_LEVEL"},
 		{map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT"},
+		{map[string]string{"BUILTIN_LAWS": "maybe"}, "BUILTIN_LAWS"},
 		{map[string]string{"SEND_PER_SECOND": "0"}, "SEND_PER_SECOND"},
 		{map[string]string{"SEND_PER_SECOND": "fast"}, "SEND_PER_SECOND"},
 		{map[string]string{"SEND_PER_SECOND": "NaN"}, "SEND_PER_SECOND"},

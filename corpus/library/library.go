@@ -94,6 +94,11 @@ type Options struct {
 	LockWait time.Duration
 	// Now is the clock (time.Now).
 	Now func() time.Time
+	// Builtin are documents the program carries (corpus.BuiltinLaws): Docs
+	// and List include them beside the folder's own, marked Builtin; Remove
+	// refuses them with ErrBuiltin. A document of the folder with the same ID
+	// hides the built-in one.
+	Builtin []corpus.Document
 
 	// fault, when set (in tests), is called at each named point of a change
 	// and of its recovery (see Library.point) and fails it with the error it
@@ -264,8 +269,8 @@ type Entry struct {
 
 // List returns the documents in the corpus, ordered by ID (new uploads' IDs
 // start with their date), with who added each and when (from the header),
-// its passage count and original file. Unreadable files are left out (see
-// Docs for the reasons).
+// its passage count and original file, and the built-in documents (marked
+// Builtin). Unreadable files are left out (see Docs for the reasons).
 func (l *Library) List() ([]Entry, error) {
 	unlock, err := l.lock(false)
 	if err != nil {
@@ -281,19 +286,25 @@ func (l *Library) List() ([]Entry, error) {
 		out[i] = Entry{Document: d, Passages: len(corpus.Split(d)), Original: l.originalOf(d.ID)}
 		out[i].Body = ""
 	}
-	return out, nil
+	return l.builtinEntries(out), nil
 }
 
 // Docs returns the documents to index (for rag's Engine.Update), read under
-// the shared lock so that a change in progress is never half seen. skipped
-// explains files that could not be used.
+// the shared lock so that a change in progress is never half seen, with the
+// built-in documents (Options.Builtin). skipped explains files that could
+// not be used.
 func (l *Library) Docs() (docs []corpus.Document, skipped []error, err error) {
 	unlock, err := l.lock(false)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer unlock()
-	return l.load()
+	docs, skipped, err = l.load()
+	if err != nil {
+		return nil, skipped, err
+	}
+	docs, skipped = l.withBuiltin(docs, skipped)
+	return docs, skipped, nil
 }
 
 func (l *Library) load() ([]corpus.Document, []error, error) {
@@ -355,6 +366,9 @@ func (l *Library) Remove(docID, by string) error {
 	}
 	doc, ok := find(docs, docID)
 	if !ok {
+		if _, builtin := l.builtin(docID); builtin {
+			return fmt.Errorf("remove %s: %w", docID, ErrBuiltin)
+		}
 		if rec, ok, _ := l.lastChange(docID); ok && rec.Action == ActionRemove {
 			return fmt.Errorf("remove %q: %w", docID, &DoneError{Record: rec})
 		}
@@ -403,6 +417,8 @@ func UserMessage(err error) string {
 		return "没有找到这份文档或待确认的上传（可能已经取消或过期）。请用 /docs 看看当前的文档，需要的话请重新上传。"
 	case errors.Is(err, ErrBusy):
 		return "有其他同事正在更新文档，请稍等片刻再试一次。"
+	case errors.Is(err, ErrBuiltin):
+		return textBuiltin
 	}
 	return extract.UserMessage(err)
 }
