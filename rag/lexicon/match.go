@@ -8,15 +8,15 @@ import (
 	"unicode/utf8"
 )
 
-// MaxGap is how many Han characters may stand between the characters of a
-// two- or three-character member word for it still to match (开个小店 ~ 开店,
-// 签了个合同 ~ 签合同), counted over all its gaps.
+// MaxGap is how many characters (of Fillers) may stand between the
+// characters of a two- or three-character member word for it still to match
+// (开个小店 ~ 开店, 签了个合同 ~ 签合同), counted over all its gaps.
 const MaxGap = 2
 
-// Fillers are the characters that may stand in such a gap: what speech puts
-// inside a verb and its object (aspect particles, numbers and classifiers,
-// pronouns and demonstratives, a few adjectives, adverbs and resultative
-// complements). Content characters may not, which keeps 劳动保障 from
+// Fillers are the characters that may stand in the gap of a gapped match:
+// what speech puts inside a verb and its object (aspect particles, numbers
+// and classifiers, pronouns and demonstratives, a few adjectives, adverbs and
+// resultative complements). Content characters may not, which keeps 劳动保障 from
 // reading as 劳保 and 工作人员 as 工人: compound nouns do not split in
 // speech, verb–object phrases do (开个小店, 签了个合同, 请两天假).
 const Fillers = "了过着的" +
