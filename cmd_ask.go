@@ -10,7 +10,23 @@ import (
 
 	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus/zh"
+	"github.com/gonghui/qa/rag"
 )
+
+// formatAnswer is the one place the command line renders an answer: its
+// sentences with their [n] markers, a quoted passage per line, then the
+// sources, one a line.
+func formatAnswer(a rag.Answer) string {
+	var b strings.Builder
+	b.WriteString(a.Text())
+	if !a.Abstained && len(a.Citations) > 0 {
+		b.WriteString("\n\n来源：")
+		for _, c := range a.Citations {
+			fmt.Fprintf(&b, "\n[%d] %s", c.N, c.Reference())
+		}
+	}
+	return b.String()
+}
 
 // ask prints one answer to the question in args.
 func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
@@ -26,7 +42,7 @@ func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, a.String())
+	fmt.Fprintln(stdout, formatAnswer(a))
 	return nil
 }
 
@@ -49,7 +65,7 @@ func chat(ctx context.Context, cfg config.Config, log *slog.Logger, stdin io.Rea
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s\n\n", a.String())
+		fmt.Fprintf(stdout, "%s\n\n", formatAnswer(a))
 		if ctx.Err() != nil {
 			return nil
 		}

@@ -22,7 +22,7 @@ import (
 type instantAnswerer struct{}
 
 func (instantAnswerer) Answer(_ context.Context, _, q string) (rag.Answer, error) {
-	return rag.Answer{Question: q, Text: "考上大学的困难职工子女可领助学金3000元[1]，申请带录取通知书[2]。",
+	return rag.Answer{Question: q, Sentences: rag.ParseSentences("考上大学的困难职工子女可领助学金3000元[1]，申请带录取通知书[2]。"),
 		Citations: []rag.Citation{cite(1, "p1"), cite(2, "p2")}}, nil
 }
 func (instantAnswerer) Passage(id string) (rag.Citation, bool) { c, ok := passages[id]; return c, ok }

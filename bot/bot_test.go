@@ -60,11 +60,11 @@ func (f *fakeAnswerer) Answer(ctx context.Context, conv, q string) (rag.Answer, 
 		<-ctx.Done()
 		return rag.Answer{}, ctx.Err()
 	case strings.Contains(q, "没有"):
-		return rag.Answer{Question: q, Abstained: true, Text: "资料里没有找到相关内容，可以拨打 12351 问问。"}, nil
+		return rag.Answer{Question: q, Abstained: true, Sentences: rag.ParseSentences("资料里没有找到相关内容，可以拨打 12351 问问。")}, nil
 	case strings.Contains(q, "很长"):
-		return rag.Answer{Question: q, Text: strings.Repeat("工会为困难职工子女发放助学金，标准是每人3000元[1]。", 400), Citations: []rag.Citation{cite(1, "p1")}}, nil
+		return rag.Answer{Question: q, Sentences: rag.ParseSentences(strings.Repeat("工会为困难职工子女发放助学金，标准是每人3000元[1]。", 400)), Citations: []rag.Citation{cite(1, "p1")}}, nil
 	}
-	return rag.Answer{Question: q, Text: "考上大学的困难职工子女可领助学金3000元[1]，申请带录取通知书 <原件> [2]。",
+	return rag.Answer{Question: q, Sentences: rag.ParseSentences("考上大学的困难职工子女可领助学金3000元[1]，申请带录取通知书 <原件> [2]。"),
 		Citations: []rag.Citation{cite(1, "p1"), cite(2, "p2")}}, nil
 }
 
@@ -242,7 +242,7 @@ func TestPrivateQuestionWithSourcesButtonsAndFeedback(t *testing.T) {
 	if ans.ChatID != dm.ID || ans.ParseMode != "HTML" {
 		t.Errorf("answer sent to %d with parse mode %q", ans.ChatID, ans.ParseMode)
 	}
-	for _, want := range []string{"3000元[1]", "&lt;原件&gt; [2]", "来源", "[1] 《兰州市总工会工作综述》 甘肃工人报 2020-07-02 第04版:专题报道 · 第3部分 第2段"} {
+	for _, want := range []string{"3000元，[1]", "&lt;原件&gt;。[2]", "来源", "[1] 《兰州市总工会工作综述》 甘肃工人报 2020-07-02 第04版:专题报道 · 第3部分 第2段"} {
 		if !strings.Contains(ans.Text, want) {
 			t.Errorf("answer lacks %q:\n%s", want, ans.Text)
 		}

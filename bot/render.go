@@ -27,12 +27,20 @@ func utf16Len(s string) int {
 }
 
 // renderAnswer turns an answer into HTML message texts, each within
-// Telegram's limit, split at sentence boundaries: the answer text first
-// (with its [n] markers), then the sources.
+// Telegram's limit, split at sentence boundaries: the answer's sentences
+// first, each with its [n] markers, then the sources. This is the one place
+// Telegram's rendering of an answer is decided.
 func renderAnswer(a rag.Answer, limit int) []string {
 	var segs []string
-	for _, s := range sentences(a.Text) {
-		segs = append(segs, esc(s))
+	for i, s := range a.Sentences {
+		seg := esc(s.Text)
+		for _, n := range s.Cites {
+			seg += fmt.Sprintf("[%d]", n)
+		}
+		if i > 0 && s.Break {
+			seg = "\n" + seg
+		}
+		segs = append(segs, seg)
 	}
 	if !a.Abstained && len(a.Citations) > 0 {
 		segs = append(segs, "\n\n<b>来源</b>")

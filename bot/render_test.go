@@ -17,7 +17,10 @@ func visible(h string) string { return html.UnescapeString(tagRe.ReplaceAllStrin
 
 func TestRenderAnswerEscapesAndCites(t *testing.T) {
 	a := rag.Answer{
-		Text: "工会为考上大学的职工子女发放助学金 <5000元> [1]。申请要带 *录取通知书* 和 _户口本_ & 工资条[2]。",
+		Sentences: []rag.Sentence{
+			{Text: "工会为考上大学的职工子女发放助学金 <5000元>。", Cites: []int{1}},
+			{Text: "申请要带 *录取通知书* 和 _户口本_ & 工资条。", Cites: []int{2}},
+		},
 		Citations: []rag.Citation{
 			{N: 1, DocTitle: "金秋助学<通知>", Source: "甘肃工人报", Date: "2020-07-02", Page: "第04版", Place: "第2部分 第3段"},
 			{N: 2, DocTitle: "助学办法", Date: "2021-01-01"},
@@ -27,7 +30,7 @@ func TestRenderAnswerEscapesAndCites(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("got %d messages, want 1", len(got))
 	}
-	want := "工会为考上大学的职工子女发放助学金 &lt;5000元&gt; [1]。申请要带 *录取通知书* 和 _户口本_ &amp; 工资条[2]。\n\n<b>来源</b>\n" +
+	want := "工会为考上大学的职工子女发放助学金 &lt;5000元&gt;。[1]申请要带 *录取通知书* 和 _户口本_ &amp; 工资条。[2]\n\n<b>来源</b>\n" +
 		"[1] 《金秋助学&lt;通知&gt;》 甘肃工人报 2020-07-02 第04版 · 第2部分 第3段\n[2] 《助学办法》 2021-01-01"
 	if got[0] != want {
 		t.Errorf("render:\n%s\nwant:\n%s", got[0], want)
@@ -35,7 +38,7 @@ func TestRenderAnswerEscapesAndCites(t *testing.T) {
 }
 
 func TestRenderAbstainedHasNoSources(t *testing.T) {
-	got := renderAnswer(rag.Answer{Abstained: true, Text: "资料里没有找到。", Citations: []rag.Citation{{DocTitle: "x"}}}, maxMessageUnits)
+	got := renderAnswer(rag.Answer{Abstained: true, Sentences: rag.Says("资料里没有找到。"), Citations: []rag.Citation{{DocTitle: "x"}}}, maxMessageUnits)
 	if len(got) != 1 || strings.Contains(got[0], "来源") {
 		t.Errorf("abstained answer rendered as %q", got)
 	}
@@ -43,7 +46,7 @@ func TestRenderAbstainedHasNoSources(t *testing.T) {
 
 func TestRenderSplitsLongAnswersAtSentences(t *testing.T) {
 	sentence := "职工遇到工资被拖欠可以向工会求助<&>，工会会依法维护职工权益😀。"
-	a := rag.Answer{Text: strings.Repeat(sentence, 300), Citations: []rag.Citation{{N: 1, DocTitle: "标题"}}}
+	a := rag.Answer{Sentences: rag.ParseSentences(strings.Repeat(sentence, 300)), Citations: []rag.Citation{{N: 1, DocTitle: "标题"}}}
 	for _, limit := range []int{maxMessageUnits, 500} {
 		got := renderAnswer(a, limit)
 		if len(got) < 2 {

@@ -3,27 +3,138 @@
 // not answer, and composes the answer (extractive, or generated and checked).
 package rag
 
-import "github.com/gonghui/qa/corpus"
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
-// Answer is what a member reads: a short text whose claims carry [n] markers,
-// and the passages those markers cite.
+	"github.com/gonghui/qa/corpus"
+	"github.com/gonghui/qa/corpus/zh"
+)
+
+// Answer is what a member reads: sentences, each with the citations it rests
+// on, and the cited passages. It is a structure, not a string, so that the
+// command line and Telegram each render it in one place.
 type Answer struct {
 	// Question is the question as the member asked it.
 	Question string `json:"question"`
 	// Standalone is the question used for retrieval, after follow-up rewriting.
 	Standalone string `json:"standalone,omitempty"`
-	// Text is the answer body with [1], [2]… markers, without the source list.
-	Text string `json:"text"`
-	// Citations are the cited passages: marker [n] is Citations[n-1].
+	// Sentences are the answer body, in order, without the source list.
+	Sentences []Sentence `json:"sentences"`
+	// Citations are the cited passages: Sentence.Cites value n is
+	// Citations[n-1].
 	Citations []Citation `json:"citations,omitempty"`
-	// Abstained is true when the corpus does not answer the question; Text then
-	// says so and where to ask instead, and Citations is empty.
+	// Abstained is true when the corpus does not answer the question; the
+	// sentences then say so and where to ask instead, and Citations is empty.
 	Abstained bool `json:"abstained"`
 	// Generated is true when an LLM wrote Text and it passed the check.
 	Generated bool `json:"generated,omitempty"`
 	// GuardRejected is true when an LLM answer failed the check and the
 	// extractive answer was used instead.
 	GuardRejected bool `json:"guard_rejected,omitempty"`
+}
+
+// Sentence is one sentence of an answer and the citations (1-based, into
+// Answer.Citations) that it rests on; none for a sentence that cites nothing,
+// such as "the documents do not say".
+type Sentence struct {
+	Text  string `json:"text"`
+	Cites []int  `json:"cites,omitempty"`
+	// Break is true when the sentence starts a new paragraph.
+	Break bool `json:"break,omitempty"`
+}
+
+// Text is the answer body as plain text, each sentence followed by its [n]
+// markers: what eval scores, logs show and follow-ups remember.
+func (a Answer) Text() string {
+	var b strings.Builder
+	for i, s := range a.Sentences {
+		if i > 0 && s.Break {
+			b.WriteString("\n")
+		}
+		b.WriteString(s.Text)
+		for _, n := range s.Cites {
+			b.WriteString("[" + strconv.Itoa(n) + "]")
+		}
+	}
+	return b.String()
+}
+
+// Says is a one-sentence answer that cites nothing.
+func Says(text string) []Sentence { return []Sentence{{Text: text}} }
+
+// ParseSentences reads text with [n] markers (a model's answer, or a test's)
+// into sentences. A sentence is cut after each run of markers, so that a
+// clause keeps exactly the citations written after it ("3000元[1]，申请要带
+// 录取通知书[2]。" is two), and punctuation written right after a marker moves
+// before it (3000元，[1]). A line break starts a new paragraph.
+func ParseSentences(text string) []Sentence {
+	var out []Sentence
+	for li, line := range strings.Split(text, "\n") {
+		first := true
+		for _, sent := range (zh.Splitter{Citations: true}).Split(line) {
+			for _, piece := range citedPieces(sent) {
+				if piece.Text == "" {
+					if len(out) > 0 && len(piece.Cites) > 0 {
+						out[len(out)-1].Cites = appendNew(out[len(out)-1].Cites, piece.Cites...)
+					}
+					continue
+				}
+				piece.Break = li > 0 && first
+				out = append(out, piece)
+				first = false
+			}
+		}
+	}
+	return out
+}
+
+// citedPieces cuts one sentence after each run of [n] markers.
+func citedPieces(sent string) []Sentence {
+	var out []Sentence
+	locs := guardMarkerRe.FindAllStringSubmatchIndex(sent, -1)
+	start, i := 0, 0
+	for i < len(locs) {
+		textEnd := locs[i][0]
+		var cites []int
+		end := textEnd
+		// Markers separated only by white space are one run.
+		for ; i < len(locs) && strings.TrimSpace(sent[end:locs[i][0]]) == ""; i++ {
+			n, _ := strconv.Atoi(sent[locs[i][2]:locs[i][3]])
+			cites = appendNew(cites, n)
+			end = locs[i][1]
+		}
+		// Punctuation after the markers belongs to the clause before them.
+		tail := end
+		for tail < len(sent) {
+			r, size := utf8.DecodeRuneInString(sent[tail:])
+			if !strings.ContainsRune("，,、；;。！？!?：:”’」』）)", r) {
+				break
+			}
+			tail += size
+		}
+		text := strings.TrimSpace(sent[start:textEnd]) + strings.TrimSpace(sent[end:tail])
+		out = append(out, Sentence{Text: text, Cites: cites})
+		start = tail
+	}
+	if rest := strings.TrimSpace(sent[start:]); rest != "" || len(out) == 0 {
+		out = append(out, Sentence{Text: rest})
+	}
+	return out
+}
+
+func appendNew(xs []int, ys ...int) []int {
+	for _, y := range ys {
+		found := false
+		for _, x := range xs {
+			found = found || x == y
+		}
+		if !found {
+			xs = append(xs, y)
+		}
+	}
+	return xs
 }
 
 // Citation is one cited passage with what a member needs to check it.

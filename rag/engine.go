@@ -387,21 +387,21 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 	switch {
 	case len(r.Query.Terms) == 0 && len(r.Query.Expanded) == 0:
 		a.Abstained = true
-		a.Text = unclearText
+		a.Sentences = Says(unclearText)
 	case e.index.Load().Len() == 0:
 		a.Abstained = true
-		a.Text = noDocumentsText
+		a.Sentences = Says(noDocumentsText)
 	case !r.Answerable:
 		a.Abstained = true
-		a.Text = notFoundText(standalone)
+		a.Sentences = Says(notFoundText(standalone))
 	default:
-		a.Text, a.Citations = e.extract(r)
+		a.Sentences, a.Citations = e.extract(r)
 		if e.opt.Generator != nil {
 			e.generate(ctx, standalone, r, &a)
 		}
 	}
 	if conversation != "" && !a.Abstained {
-		e.conv.add(conversation, Turn{Question: standalone, Answer: a.Text})
+		e.conv.add(conversation, Turn{Question: standalone, Answer: a.Text()})
 	}
 	return a, nil
 }
@@ -452,7 +452,7 @@ func (e *Engine) generate(ctx context.Context, question string, r Retrieval, a *
 	}
 	text, cits := renumber(text, given)
 	e.generated.Add(1)
-	a.Text, a.Citations, a.Generated = text, cits, true
+	a.Sentences, a.Citations, a.Generated = ParseSentences(text), cits, true
 }
 
 // renumber keeps only the cited passages and renumbers the markers 1, 2, … in

@@ -2,6 +2,7 @@ package rag_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -35,13 +36,13 @@ func TestGeneratedAnswers(t *testing.T) {
 		wantRejected  bool
 		want          string
 	}{
-		{"grounded answer is sent", []openaitest.Reply{{Content: "有。工会“金秋助学”对困难职工家庭子女给予2000至5000元不等的救助[1]。"}}, true, false, "给予2000至5000元不等的救助[1]"},
+		{"grounded answer is sent", []openaitest.Reply{{Content: "有。工会“金秋助学”对困难职工家庭子女给予2000至5000元不等的救助[1]。"}}, true, false, "给予2000至5000元不等的救助。[1]"},
 		{"invented number falls back", []openaitest.Reply{{Content: "有，每人8888元[1]。"}}, false, true, "2000至5000元"},
 		{"citation of a passage not given", []openaitest.Reply{{Content: "有，2000至5000元[7]。"}}, false, true, "2000至5000元"},
 		{"no citation at all", []openaitest.Reply{{Content: "有的，金额2000至5000元。"}}, false, true, "2000至5000元"},
-		{"reasoning is never shown", []openaitest.Reply{{Content: "<think>让我想想8888</think>有，2000至5000元[1]。"}}, true, false, "2000至5000元[1]"},
+		{"reasoning is never shown", []openaitest.Reply{{Content: "<think>让我想想8888</think>有，2000至5000元[1]。"}}, true, false, "2000至5000元。[1]"},
 		{"server error twice falls back", []openaitest.Reply{{Status: http.StatusInternalServerError}, {Status: http.StatusInternalServerError}}, false, false, "2000至5000元"},
-		{"429 then success", []openaitest.Reply{{Status: http.StatusTooManyRequests}, {Content: "有，2000至5000元[1]。"}}, true, false, "2000至5000元[1]"},
+		{"429 then success", []openaitest.Reply{{Status: http.StatusTooManyRequests}, {Content: "有，2000至5000元[1]。"}}, true, false, "2000至5000元。[1]"},
 		{"timeout falls back", []openaitest.Reply{{Delay: 2 * time.Second, Content: "太慢了[1]"}}, false, false, "2000至5000元"},
 		{"malformed body falls back", []openaitest.Reply{{Body: "{not json"}}, false, false, "2000至5000元"},
 	}
@@ -57,15 +58,15 @@ func TestGeneratedAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			if a.Generated != tt.wantGenerated || a.GuardRejected != tt.wantRejected {
-				t.Errorf("Generated=%v GuardRejected=%v, want %v %v; text %q", a.Generated, a.GuardRejected, tt.wantGenerated, tt.wantRejected, a.Text)
+				t.Errorf("Generated=%v GuardRejected=%v, want %v %v; text %q", a.Generated, a.GuardRejected, tt.wantGenerated, tt.wantRejected, a.Text())
 			}
-			if !strings.Contains(a.Text, tt.want) || strings.Contains(a.Text, "8888") || strings.Contains(a.Text, "think") {
-				t.Errorf("answer %q, want it to contain %q and nothing invented", a.Text, tt.want)
+			if !strings.Contains(a.Text(), tt.want) || strings.Contains(a.Text(), "8888") || strings.Contains(a.Text(), "think") {
+				t.Errorf("answer %q, want it to contain %q and nothing invented", a.Text(), tt.want)
 			}
 			if len(a.Citations) == 0 {
 				t.Error("no citations")
 			}
-			if strings.Contains(logs.String(), srv.Key) || strings.Contains(a.String(), srv.Key) {
+			if strings.Contains(logs.String(), srv.Key) || strings.Contains(fmt.Sprint(a), srv.Key) {
 				t.Error("the API key leaked")
 			}
 		})
@@ -100,8 +101,8 @@ func TestFollowUpRewrittenByModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.Standalone, "金秋助学") || !strings.Contains(a.Text, "5324") {
-		t.Errorf("follow-up: standalone %q, text %q", a.Standalone, a.Text)
+	if !strings.Contains(a.Standalone, "金秋助学") || !strings.Contains(a.Text(), "5324") {
+		t.Errorf("follow-up: standalone %q, text %q", a.Standalone, a.Text())
 	}
 }
 
@@ -126,12 +127,12 @@ func TestServerEmbeddingsCachedAcrossRestarts(t *testing.T) {
 	// The question is embedded by the server; with the server down the
 	// answer still comes, ranked lexically.
 	a, err := e.Answer(context.Background(), "", tuitionQ)
-	if err != nil || !strings.Contains(a.Text, "2000至5000元") {
-		t.Fatalf("answer %q, %v", a.Text, err)
+	if err != nil || !strings.Contains(a.Text(), "2000至5000元") {
+		t.Fatalf("answer %q, %v", a.Text(), err)
 	}
 	srv.Close()
 	a, err = e.Answer(context.Background(), "", tuitionQ)
-	if err != nil || !strings.Contains(a.Text, "2000至5000元") {
-		t.Fatalf("answer with the server down: %q, %v", a.Text, err)
+	if err != nil || !strings.Contains(a.Text(), "2000至5000元") {
+		t.Fatalf("answer with the server down: %q, %v", a.Text(), err)
 	}
 }

@@ -83,11 +83,11 @@ func TestAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			if a.Abstained != tt.abstain {
-				t.Fatalf("Abstained = %v, want %v; text %q", a.Abstained, tt.abstain, a.Text)
+				t.Fatalf("Abstained = %v, want %v; text %q", a.Abstained, tt.abstain, a.Text())
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(a.Text, w) {
-					t.Errorf("answer %q lacks %q", a.Text, w)
+				if !strings.Contains(a.Text(), w) {
+					t.Errorf("answer %q lacks %q", a.Text(), w)
 				}
 			}
 			if tt.abstain && len(a.Citations) > 0 {
@@ -98,13 +98,13 @@ func TestAnswers(t *testing.T) {
 					t.Fatal("answer cites nothing")
 				}
 				// Every marker refers to a citation, and the sources say where.
-				for _, n := range CitedMarkers(a.Text) {
+				for _, n := range CitedMarkers(a.Text()) {
 					if n < 1 || n > len(a.Citations) {
 						t.Errorf("marker [%d] with %d citations", n, len(a.Citations))
 					}
 				}
-				if s := a.String(); !strings.Contains(s, "来源：") || !strings.Contains(s, "甘肃工人报") || !strings.Contains(s, "2020-07-02") {
-					t.Errorf("sources missing: %q", s)
+				if s := a.Citations[0].Reference(); !strings.Contains(s, "甘肃工人报") || !strings.Contains(s, "2020-07-02") {
+					t.Errorf("the citation does not say where: %q", s)
 				}
 			}
 		})
@@ -123,8 +123,8 @@ func TestAnswerEmptyAndHuge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.Text, "2000至5000元") {
-		t.Errorf("huge question: %q", a.Text)
+	if !strings.Contains(a.Text(), "2000至5000元") {
+		t.Errorf("huge question: %q", a.Text())
 	}
 }
 
@@ -139,8 +139,8 @@ func TestFollowUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.Standalone, "金秋助学") || !strings.Contains(a.Text, "5324") {
-		t.Errorf("follow-up: standalone %q, answer %q", a.Standalone, a.Text)
+	if !strings.Contains(a.Standalone, "金秋助学") || !strings.Contains(a.Text(), "5324") {
+		t.Errorf("follow-up: standalone %q, answer %q", a.Standalone, a.Text())
 	}
 	// Another conversation has no history.
 	b, _ := e.Answer(ctx, "chat2:user9", "那一共帮了多少人？")
@@ -195,8 +195,8 @@ func TestPersistenceWarmStartAndRebuild(t *testing.T) {
 		t.Error("a citation made before the addition no longer resolves")
 	}
 	a, _ := e2.Answer(ctx, "", "疗休养每人补贴多少钱？")
-	if !strings.Contains(a.Text, "800元") {
-		t.Errorf("new document not answered from: %q", a.Text)
+	if !strings.Contains(a.Text(), "800元") {
+		t.Errorf("new document not answered from: %q", a.Text())
 	}
 	// Corrupt the file: the next start rebuilds instead of failing.
 	if err := os.WriteFile(path, []byte("gonghui-qa-index\ngarbage"), 0o644); err != nil {
@@ -242,7 +242,7 @@ func TestEmptyCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, err := e.Answer(context.Background(), "", "金秋助学每人资助多少钱？")
-	if err != nil || !a.Abstained || !strings.Contains(a.Text, "还没有文件") {
+	if err != nil || !a.Abstained || !strings.Contains(a.Text(), "还没有文件") {
 		t.Fatalf("answer = %+v, %v", a, err)
 	}
 }
@@ -268,8 +268,8 @@ func TestConcurrentAnswersDuringUpdate(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Either the whole corpus or none of it: never a half-built index.
-		if !a.Abstained && !strings.Contains(a.Text, "2000至5000元") {
-			t.Fatalf("answer from a partial index: %q", a.Text)
+		if !a.Abstained && !strings.Contains(a.Text(), "2000至5000元") {
+			t.Fatalf("answer from a partial index: %q", a.Text())
 		}
 	}
 	<-done
@@ -282,7 +282,7 @@ func TestReportTermsInTheQuestionWin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(a.Text, "母婴休息室") {
-		t.Errorf("answer %q", a.Text)
+	if !strings.Contains(a.Text(), "母婴休息室") {
+		t.Errorf("answer %q", a.Text())
 	}
 }

@@ -1,7 +1,6 @@
 package rag
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -15,7 +14,7 @@ import (
 // that holds most of the question, and a second one from another retrieved
 // passage when it is about as good — each followed by its marker. The fact
 // comes first; nothing is written that is not in a cited passage.
-func (e *Engine) extract(r Retrieval) (string, []Citation) {
+func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 	ix := e.index.Load()
 	weights := map[string]float64{}
 	for _, t := range r.Query.Terms {
@@ -78,7 +77,7 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 	if len(chosen) == 2 && chosen[0].hit.Passage.ID == chosen[1].hit.Passage.ID && chosen[1].pos < chosen[0].pos {
 		chosen[0], chosen[1] = chosen[1], chosen[0] // keep the document's order
 	}
-	var b strings.Builder
+	var sents []Sentence
 	var cits []Citation
 	marker := map[string]int{}
 	for i, p := range chosen {
@@ -90,15 +89,13 @@ func (e *Engine) extract(r Retrieval) (string, []Citation) {
 			n = c.N
 			marker[p.hit.Passage.ID] = n
 		}
-		if i > 0 {
-			b.WriteString("\n")
-		}
+		text := p.sent
 		if p.topic != "" && !strings.Contains(p.sent, p.topic) && (i == 0 || p.topic != chosen[0].topic) {
-			b.WriteString(p.topic + "：")
+			text = p.topic + "：" + text
 		}
-		fmt.Fprintf(&b, "%s[%d]", p.sent, n)
+		sents = append(sents, Sentence{Text: text, Cites: []int{n}, Break: i > 0})
 	}
-	return b.String(), cits
+	return sents, cits
 }
 
 // isTopic reports whether a sentence is a short topic line rather than a fact.
@@ -137,20 +134,6 @@ func sentenceScore(folded string, weights map[string]float64) float64 {
 	return s
 }
 
-// Sources renders the citations as a source list a member can check: the
-// document, its paper, date and page, and the passage's place.
-func (a Answer) Sources() string {
-	if len(a.Citations) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("来源：")
-	for _, c := range a.Citations {
-		fmt.Fprintf(&b, "\n[%d] %s", c.N, c.Reference())
-	}
-	return b.String()
-}
-
 // Reference describes where the cited passage stands, in one line, naming
 // the place as a member would: 《劳动合同法》第十九条（2012年修正） for a law,
 // the 文号 and section for a notice, the paper and section for a report.
@@ -187,14 +170,6 @@ func (c Citation) Reference() string {
 		parts = append(parts, where)
 	}
 	return strings.Join(parts, "，")
-}
-
-// String is the whole answer as plain text: the answer, then its sources.
-func (a Answer) String() string {
-	if s := a.Sources(); s != "" {
-		return a.Text + "\n\n" + s
-	}
-	return a.Text
 }
 
 // firstNonEmpty returns the first value that is not "".

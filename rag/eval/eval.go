@@ -115,7 +115,7 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 			if a.Abstained {
 				abstainOK++
 			} else {
-				rep.Failures = append(rep.Failures, Failure{c, "answered, but the corpus does not cover it", a.Text})
+				rep.Failures = append(rep.Failures, Failure{c, "answered, but the corpus does not cover it", a.Text()})
 			}
 			continue
 		}
@@ -144,11 +144,11 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 		switch {
 		case a.Abstained:
 			falseAbstain++
-			rep.Failures = append(rep.Failures, Failure{c, fmt.Sprintf("abstained (expected passage at rank %d)", rank), a.Text})
-		case Contains(a.Text, c.Expect):
+			rep.Failures = append(rep.Failures, Failure{c, fmt.Sprintf("abstained (expected passage at rank %d)", rank), a.Text()})
+		case Contains(a.Text(), c.Expect):
 			hit++
 		default:
-			rep.Failures = append(rep.Failures, Failure{c, fmt.Sprintf("answer misses the fact (expected passage at rank %d)", rank), a.Text})
+			rep.Failures = append(rep.Failures, Failure{c, fmt.Sprintf("answer misses the fact (expected passage at rank %d)", rank), a.Text()})
 		}
 	}
 	div := func(x float64, n int) float64 {

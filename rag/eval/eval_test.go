@@ -19,12 +19,12 @@ func (scripted) Retrieve(_ context.Context, q string) (rag.Retrieval, error) {
 
 func (scripted) Answer(_ context.Context, _, q string) (rag.Answer, error) {
 	if strings.Contains(q, "产假") {
-		return rag.Answer{Abstained: true, Text: "资料里没有找到"}, nil
+		return rag.Answer{Abstained: true, Sentences: rag.ParseSentences("资料里没有找到")}, nil
 	}
 	if strings.Contains(q, "天气") { // wrongly answered
-		return rag.Answer{Text: "无关的段落。[1]"}, nil
+		return rag.Answer{Sentences: rag.ParseSentences("无关的段落。[1]")}, nil
 	}
-	return rag.Answer{Text: "救助标准为２０００至５０００元[1]"}, nil
+	return rag.Answer{Sentences: rag.ParseSentences("救助标准为２０００至５０００元[1]")}, nil
 }
 
 func TestRunScoring(t *testing.T) {
