@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -27,7 +28,8 @@ func healthcheck(ctx context.Context, cfg config.Config, args []string, stdout i
 	}
 	if *target == "" {
 		if cfg.MetricsAddr == "" {
-			return usageError{"healthcheck: METRICS_ADDR is not set: serve exposes /healthz only with METRICS_ADDR (e.g. 127.0.0.1:9090)"}
+			// Exit 1, not 2: Docker reserves 2 in a HEALTHCHECK.
+			return errors.New("healthcheck: METRICS_ADDR is not set: serve exposes /healthz only with METRICS_ADDR (e.g. 127.0.0.1:9090)")
 		}
 		*target = healthzURL(cfg.MetricsAddr)
 	}

@@ -100,7 +100,7 @@ func TestHealthcheck(t *testing.T) {
 	if err == nil || errors.As(err, &u) || !strings.Contains(err.Error(), "no getUpdates") {
 		t.Errorf("unhealthy: %v, want exit 1 with the reason", err)
 	}
-	if _, _, err := runCmd(t, env(t), "", "healthcheck"); !errors.As(err, &u) || !strings.Contains(u.msg, "METRICS_ADDR") {
+	if _, _, err := runCmd(t, env(t), "", "healthcheck"); err == nil || errors.As(err, &u) || !strings.Contains(err.Error(), "METRICS_ADDR") {
 		t.Errorf("without METRICS_ADDR: %v", err)
 	}
 	if _, _, err := runCmd(t, env(t, "METRICS_ADDR", "127.0.0.1:1"), "", "healthcheck", "-url", srv.URL+"/healthz"); err == nil {
