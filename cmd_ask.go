@@ -15,7 +15,7 @@ import (
 
 // formatAnswer is the one place the command line renders an answer: its
 // sentences with their [n] markers, a quoted passage per line, then the
-// sources, one a line.
+// sources, one a line, then any questions suggested to ask next.
 func formatAnswer(a rag.Answer) string {
 	var b strings.Builder
 	b.WriteString(a.Text())
@@ -24,6 +24,9 @@ func formatAnswer(a rag.Answer) string {
 		for _, c := range a.Citations {
 			fmt.Fprintf(&b, "\n[%d] %s", c.N, c.Reference())
 		}
+	}
+	for _, q := range a.Suggestions { // questions to try next
+		b.WriteString("\n• " + q)
 	}
 	return b.String()
 }

@@ -56,6 +56,9 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 	if err != nil {
 		return err
 	}
+	// Example questions are checked by asking them: do it now, not on the
+	// first member's /start.
+	go e.WarmExamples(ctx)
 	return bot.Run(ctx, bot.Options{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,

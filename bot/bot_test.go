@@ -76,6 +76,11 @@ func (f *fakeAnswerer) Documents() []corpus.Document {
 }
 func (f *fakeAnswerer) PassageCount() int { return 2 }
 
+// Examples are what /start offers.
+func (f *fakeAnswerer) Examples(n int) []string {
+	return []string{"孩子考上大学，工会有助学金吗？", "送外卖累了哪里能歇脚？", "农民工被拖欠工资怎么办？"}[:n]
+}
+
 func (f *fakeAnswerer) asked() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -291,8 +296,11 @@ func TestStartHelpStickerAndAbstained(t *testing.T) {
 
 	srv.SendText(dm, member, "/start")
 	sent := waitSent(t, srv, 1)
-	if len(sent[0].Keyboard) != 3 || !strings.Contains(strings.Join(sent[0].Keyboard, ""), "农民工被拖欠工资怎么办？") {
-		t.Errorf("/start keyboard = %q", sent[0].Keyboard)
+	if b := buttons(sent[0]); len(b) != 3 || b[2] != "农民工被拖欠工资怎么办？" || callbackData(sent[0], b[2]) != "q:农民工被拖欠工资怎么办？" {
+		t.Errorf("/start buttons = %q", b)
+	}
+	if !strings.Contains(sent[0].Text, "我读过 1 份资料") || !strings.Contains(sent[0].Text, "最新的一份是") {
+		t.Errorf("/start does not say what it knows: %s", sent[0].Text)
 	}
 	srv.SendText(dm, member, "/help")
 	sent = waitSent(t, srv, 2)

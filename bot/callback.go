@@ -3,6 +3,8 @@ package bot
 import (
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // callbackKind says which kind of inline button a callback comes from; it
@@ -16,6 +18,7 @@ type callbackKind string
 //	f:<question>:1|-1        👍 / 👎 under an answer
 //	u:ok|no:<pending upload> 确认入库 / 取消 under an upload's preview
 //	r:ok|no:<document key>   确认删除 / 取消 under /remove
+//	q:<question text>        a suggested question (/start, small talk, a near miss): tapping asks it
 //
 // A new kind of button gets a constant here, its fields in callback, a case
 // in encode and parseCallback, and a case in router.callback.
@@ -24,6 +27,7 @@ const (
 	cbFeedback callbackKind = "f"
 	cbUpload   callbackKind = "u"
 	cbRemove   callbackKind = "r"
+	cbAsk      callbackKind = "q"
 )
 
 // maxCallbackBytes is Telegram's limit on a button's callback data.
@@ -44,6 +48,8 @@ type callback struct {
 	OK bool
 	// Key is the pending upload's ID (u) or the document's docKey (r).
 	Key string
+	// Text is the question to ask (q).
+	Text string
 }
 
 func passageButton(question int64, n int) string {
@@ -62,6 +68,12 @@ func removeButton(ok bool, key string) string {
 	return callback{Kind: cbRemove, OK: ok, Key: key}.encode()
 }
 
+// askButton is the data of a button that asks question; "" when the
+// question does not fit Telegram's 64 bytes.
+func askButton(question string) string {
+	return callback{Kind: cbAsk, Text: question}.encode()
+}
+
 // encode is the callback data of c. Keys are short IDs the bot made itself,
 // so the result fits Telegram's 64 bytes.
 func (c callback) encode() string {
@@ -74,6 +86,10 @@ func (c callback) encode() string {
 			action = "ok"
 		}
 		return string(c.Kind) + ":" + action + ":" + c.Key
+	case cbAsk:
+		if d := string(c.Kind) + ":" + c.Text; validQuestion(c.Text) && len(d) <= maxCallbackBytes {
+			return d
+		}
 	}
 	return ""
 }
@@ -85,6 +101,10 @@ func parseCallback(data string) (callback, bool) {
 	kind, rest, ok := strings.Cut(data, ":")
 	if !ok || len(data) > maxCallbackBytes {
 		return callback{}, false
+	}
+	if callbackKind(kind) == cbAsk {
+		c := callback{Kind: cbAsk, Text: rest}
+		return c, c.encode() == data
 	}
 	first, second, ok := strings.Cut(rest, ":")
 	if !ok {
@@ -114,4 +134,13 @@ func parseCallback(data string) (callback, bool) {
 		return callback{}, false
 	}
 	return c, true
+}
+
+// validQuestion reports whether text may travel as a question button: not
+// empty, valid UTF-8, no control characters, no space at either end.
+func validQuestion(text string) bool {
+	if text == "" || !utf8.ValidString(text) || strings.TrimSpace(text) != text {
+		return false
+	}
+	return strings.IndexFunc(text, unicode.IsControl) < 0
 }

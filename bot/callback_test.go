@@ -19,6 +19,8 @@ func TestCallbackWireFormat(t *testing.T) {
 		{"u:no:3fa9c2d1", callback{Kind: cbUpload, Key: "3fa9c2d1"}},
 		{"r:ok:0a1b2c3d4e5f", callback{Kind: cbRemove, OK: true, Key: "0a1b2c3d4e5f"}},
 		{"r:no:0a1b2c3d4e5f", callback{Kind: cbRemove, Key: "0a1b2c3d4e5f"}},
+		{"q:产假有多少天？", callback{Kind: cbAsk, Text: "产假有多少天？"}},
+		{"q:加班费: 怎么算", callback{Kind: cbAsk, Text: "加班费: 怎么算"}},
 	} {
 		got, ok := parseCallback(tc.data)
 		if !ok || got != tc.want {
@@ -31,6 +33,9 @@ func TestCallbackWireFormat(t *testing.T) {
 	if got := passageButton(7, 3) + " " + feedbackButton(7, -1) + " " + uploadButton(true, "ab") + " " + removeButton(false, "cd"); got != "p:7:3 f:7:-1 u:ok:ab r:no:cd" {
 		t.Errorf("buttons = %q", got)
 	}
+	if askButton(strings.Repeat("假", 21)) != "" || askButton("产假有多少天？") != "q:产假有多少天？" {
+		t.Error("askButton must encode a question that fits and refuse one that does not")
+	}
 }
 
 func TestCallbackRefusesWhatTheBotNeverSends(t *testing.T) {
@@ -38,6 +43,7 @@ func TestCallbackRefusesWhatTheBotNeverSends(t *testing.T) {
 		"", "p", "p:", "p:1", "p:1:", "p:x:1", "p:1:x", "p:1:0", "p:1:-2", "p:007:1", "p:+7:1", "p:1:2:3",
 		"f:1:0", "f:1:2", "f:1:+1", "u:ok:", "u:yes:ab", "u:ok", "r:", "x:1:1", "P:1:1",
 		"u:ok:" + strings.Repeat("a", 64),
+		"q:", "q: 产假", "q:产假\n", "q:\xff", "q:" + strings.Repeat("假", 21),
 	} {
 		if c, ok := parseCallback(data); ok {
 			t.Errorf("parseCallback(%q) = %+v, want refused", data, c)
@@ -46,7 +52,7 @@ func TestCallbackRefusesWhatTheBotNeverSends(t *testing.T) {
 }
 
 func FuzzCallback(f *testing.F) {
-	for _, s := range []string{"p:1234:2", "f:1234:-1", "u:ok:3fa9c2d1", "r:no:0a1b2c3d4e5f", "p:007:1", "u:ok:a:b", "f:-9223372036854775808:1"} {
+	for _, s := range []string{"p:1234:2", "f:1234:-1", "u:ok:3fa9c2d1", "r:no:0a1b2c3d4e5f", "p:007:1", "u:ok:a:b", "f:-9223372036854775808:1", "q:产假有多少天？"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -38,7 +38,7 @@ func (r *runner) handle(j job) {
 	case u.Message != nil:
 		done, rec = r.route.message(ctx, j.update.ID, u.Message)
 	case u.CallbackQuery != nil:
-		r.route.callback(ctx, u.CallbackQuery)
+		done, rec = r.route.callback(ctx, j.update.ID, u.CallbackQuery)
 	case u.MyChatMember != nil:
 		if joinedGroup(u.MyChatMember) {
 			r.route.members.greetGroup(ctx, u.MyChatMember.Chat.ID)
@@ -127,27 +127,31 @@ func (r *router) managed(ctx context.Context, m *models.Message) bool {
 	return true
 }
 
-// callback handles a button press, by the kind of button.
-func (r *router) callback(ctx context.Context, cq *models.CallbackQuery) {
+// callback handles a button press, by the kind of button. A question
+// button asks its question: like a message, it returns whether the update
+// is done and what to record.
+func (r *router) callback(ctx context.Context, id int64, cq *models.CallbackQuery) (done bool, rec *QuestionRecord) {
 	c, ok := parseCallback(cq.Data)
 	if !ok {
 		r.out.ack(ctx, cq, "")
-		return
+		return true, nil
 	}
 	if c.Kind.staffOnly() {
 		if !r.staff.allowButton(ctx, cq) {
-			return
+			return true, nil
 		}
 		if r.uploads == nil || r.documents == nil {
 			r.out.ack(ctx, cq, textNoLibrary)
-			return
+			return true, nil
 		}
 		if cq.Message.Message == nil {
 			r.out.ack(ctx, cq, "")
-			return
+			return true, nil
 		}
 	}
 	switch c.Kind {
+	case cbAsk:
+		return r.members.askTapped(ctx, id, cq, c)
 	case cbPassage:
 		r.members.showPassage(ctx, cq, c)
 	case cbFeedback:
@@ -159,4 +163,5 @@ func (r *router) callback(ctx context.Context, cq *models.CallbackQuery) {
 	default:
 		r.out.ack(ctx, cq, "")
 	}
+	return true, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,9 +18,9 @@ import (
 
 // What the bot says, in short and warm Chinese.
 const (
-	textGreeting = "你好！我是工会的问答助手 🙂\n" +
-		"有关工会服务、职工权益的问题，直接用文字问我就行。我会根据工会的资料回答，并注明出处，点「原文」能看到原话。\n\n" +
-		"比如可以这样问："
+	textGreeting   = "你好！我是工会的问答助手 🙂"
+	textHowToAsk   = "有关工会服务、职工权益的问题，直接用文字问我就行。我会根据资料回答并注明出处，点「原文」能看到原话。"
+	textTryExample = "比如点下面的问题试试："
 	textGroupStart = "大家好！在群里 @我，或用 /ask 加上问题，或者回复我的消息，我就来回答。"
 	textGroupHello = "大家好，我是工会的问答助手！有问题请 @我，或用 /ask 加上问题，比如：/ask 农民工被拖欠工资怎么办？"
 	textNonText    = "我现在只能看懂文字问题哦，请把问题用文字发给我吧。"
@@ -33,13 +34,6 @@ const (
 	textThanksDown = "谢谢，我们会把这个问题转给工会的同事。"
 	textTooEarly   = "请稍等，答案还在保存中。"
 )
-
-// exampleQuestions are shown by /start.
-var exampleQuestions = []string{
-	"孩子考上大学，工会有助学金吗？",
-	"送外卖累了哪里能歇脚？",
-	"农民工被拖欠工资怎么办？",
-}
 
 // members serves the union's members: it answers their questions with
 // citations and buttons, shows a cited passage (原文 n), takes 👍 / 👎, and
@@ -59,18 +53,23 @@ type members struct {
 	commands commandSet
 }
 
-// start answers /start: a hint in a group, a greeting with example
-// questions in a private chat.
+// start answers /start: a hint in a group; in a private chat a greeting,
+// two lines on what the documents are and how current, and example
+// questions the documents answer as buttons (tapping one asks it).
 func (mb *members) start(ctx context.Context, m *models.Message) {
 	if isGroup(m.Chat.Type) {
 		mb.out.reply(ctx, m, esc(textGroupStart), nil)
 		return
 	}
-	kb := &models.ReplyKeyboardMarkup{ResizeKeyboard: true, OneTimeKeyboard: true}
-	for _, q := range exampleQuestions {
-		kb.Keyboard = append(kb.Keyboard, []models.KeyboardButton{{Text: q}})
+	lines := append([]string{textGreeting}, rag.DescribeCorpus(mb.answerer.Documents())...)
+	lines = append(lines, "", textHowToAsk)
+	examples := mb.examples(3)
+	var kb models.ReplyMarkup
+	if b := askButtons(examples); b != nil {
+		lines = append(lines, textTryExample)
+		kb = b
 	}
-	mb.out.reply(ctx, m, esc(textGreeting), kb)
+	mb.out.reply(ctx, m, esc(strings.Join(lines, "\n")), kb)
 }
 
 // help answers /help: the documents the answers come from and the
@@ -106,6 +105,12 @@ func (mb *members) greetGroup(ctx context.Context, chatID int64) {
 // shutting down mid-answer) stays in the inbox and is answered after the
 // restart.
 func (mb *members) answer(ctx context.Context, id int64, m *models.Message, q string) (done bool, rec *QuestionRecord) {
+	return mb.answerAs(ctx, id, m, q, false)
+}
+
+// answerAs is answer; echo repeats the question above the answer, for a
+// question asked by tapping a button rather than typed.
+func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q string, echo bool) (done bool, rec *QuestionRecord) {
 	start := time.Now()
 	chatType := string(m.Chat.Type)
 	var userID int64
@@ -142,6 +147,11 @@ func (mb *members) answer(ctx context.Context, id int64, m *models.Message, q st
 		mb.count(chatType, outcomeError, start)
 		return true, rec
 	}
+	if ans.SmallTalk != "" { // never a question of the log, never a gap
+		mb.replySmallTalk(ctx, m, ans)
+		mb.count(chatType, outcomeSmallTalk, start)
+		return true, nil
+	}
 	rec.Abstained = ans.Abstained
 	if ans.Abstained {
 		outcome = outcomeAbstained
@@ -151,18 +161,30 @@ func (mb *members) answer(ctx context.Context, id int64, m *models.Message, q st
 		}
 	}
 
-	texts := renderAnswer(ans, maxMessageUnits)
+	header := ""
+	if echo {
+		header = "❓ " + esc(q) + "\n\n"
+	}
+	texts := renderAnswer(ans, maxMessageUnits-utf16Len(header))
 	if len(texts) == 0 {
 		texts = []string{esc(textFailed)}
 	}
+	texts[0] = header + texts[0]
 	group := isGroup(m.Chat.Type)
 	for i, t := range texts {
 		out := outMessage{chatID: m.Chat.ID, group: group, text: t}
 		if i == 0 && group {
 			out.replyTo = m.ID
 		}
-		if i == len(texts)-1 && !ans.Abstained && len(ans.Citations) > 0 {
-			out.markup = answerButtons(id, len(ans.Citations))
+		if i == len(texts)-1 {
+			switch {
+			case !ans.Abstained && len(ans.Citations) > 0:
+				out.markup = answerButtons(id, len(ans.Citations))
+			case len(ans.Suggestions) > 0:
+				if b := askButtons(ans.Suggestions); b != nil {
+					out.markup = b
+				}
+			}
 		}
 		if _, err := mb.out.send.send(ctx, out); err != nil {
 			if ctx.Err() != nil && i == 0 {

@@ -39,6 +39,7 @@ const (
 	outcomeAbstained   = "not_in_corpus"
 	outcomeError       = "error"
 	outcomeRateLimited = "rate_limited"
+	outcomeSmallTalk   = "smalltalk" // greetings, thanks…: answered in kind, not a question
 )
 
 // newMetrics makes the bot's metrics; a's counters and corpus size are
@@ -48,7 +49,7 @@ func newMetrics(a Answerer) *metrics {
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "qa_bot_questions_total",
-			Help: "Questions received, by chat type and outcome (answered, not_in_corpus, error, rate_limited).",
+			Help: "Questions received, by chat type and outcome (answered, not_in_corpus, smalltalk, error, rate_limited).",
 		}, []string{"chat_type", "outcome"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "qa_bot_answer_seconds",

@@ -33,6 +33,14 @@ type Answer struct {
 	// GuardRejected is true when an LLM answer failed the check and the
 	// extractive answer was used instead.
 	GuardRejected bool `json:"guard_rejected,omitempty"`
+	// SmallTalk is the kind of small talk the message was (greeting,
+	// thanks…), "" for a question: Text is then a warm reply that cites
+	// nothing, and the message is no question the documents failed to answer.
+	SmallTalk SmallTalk `json:"small_talk,omitempty"`
+	// Suggestions are questions the documents answer, offered to ask next
+	// (as buttons in the bot): examples after a greeting or "what can you
+	// do", related questions after a near miss.
+	Suggestions []string `json:"suggestions,omitempty"`
 }
 
 // Sentence is one sentence of an answer and the citations (1-based, into

@@ -72,6 +72,8 @@ type Engine struct {
 	index atomic.Pointer[Index]
 	conv  *conversations
 	mu    sync.Mutex // serialises index updates
+	// suggest holds the checked example questions of the current index.
+	suggest suggester
 
 	generated, guardRejected, llmFailed atomic.Int64
 }
@@ -375,8 +377,14 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 	// Keep the member's own characters (full-width punctuation) for display;
 	// retrieval normalises on its own.
 	question = strings.Join(strings.Fields(strings.ToValidUTF8(question, "")), " ")
+	// Small talk (谢谢, 你好, 你是谁) gets a warm reply and is never searched;
+	// a question it wraps (谢谢，那产假多少天？) is asked without it.
+	kind, asked := ClassifySmallTalk(question)
+	if kind != "" {
+		return e.smallTalkAnswer(kind, question), nil
+	}
 	a := Answer{Question: question}
-	standalone := e.standalone(ctx, conversation, question)
+	standalone := e.standalone(ctx, conversation, asked)
 	if standalone != question {
 		a.Standalone = standalone
 	}

@@ -24,7 +24,17 @@ type Case struct {
 	Question   string   `json:"question"`
 	Answerable bool     `json:"answerable"`
 	Expect     []string `json:"expect"`
+	// Kind is "smalltalk" for a message that asks nothing of the documents
+	// (answerable false: the bot should reply in kind), "mixed" for small
+	// talk around a real question (answerable true), "" otherwise.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Kinds of case.
+const (
+	KindSmallTalk = "smalltalk"
+	KindMixed     = "mixed"
+)
 
 // Load reads a JSONL question set.
 func Load(path string) ([]Case, error) {
@@ -62,19 +72,23 @@ func Read(r io.Reader) ([]Case, error) {
 // Report is the score of a set. Its JSON field names are a public interface:
 // operators' scripts read them.
 type Report struct {
-	N              int       `json:"n"`
-	K              int       `json:"k"`
-	RecallAt1      float64   `json:"recall_at_1"`
-	RecallAtK      float64   `json:"recall_at_k"`
-	MRR            float64   `json:"mrr"`
-	AnswerHit      float64   `json:"answer_hit"`
-	AbstainCorrect float64   `json:"abstain_correct"`
-	FalseAbstain   float64   `json:"false_abstain"`
-	P50ms          float64   `json:"p50_ms"`
-	P95ms          float64   `json:"p95_ms"`
-	Generated      float64   `json:"generated"`
-	GuardRejected  float64   `json:"guard_rejected"`
-	Failures       []Failure `json:"-"`
+	N              int     `json:"n"`
+	K              int     `json:"k"`
+	RecallAt1      float64 `json:"recall_at_1"`
+	RecallAtK      float64 `json:"recall_at_k"`
+	MRR            float64 `json:"mrr"`
+	AnswerHit      float64 `json:"answer_hit"`
+	AbstainCorrect float64 `json:"abstain_correct"`
+	FalseAbstain   float64 `json:"false_abstain"`
+	P50ms          float64 `json:"p50_ms"`
+	P95ms          float64 `json:"p95_ms"`
+	Generated      float64 `json:"generated"`
+	GuardRejected  float64 `json:"guard_rejected"`
+	// SmallTalkCorrect is the share of small-talk cases recognised as small
+	// talk; SmallTalkFalse the share of the other cases taken for it.
+	SmallTalkCorrect float64   `json:"smalltalk_correct"`
+	SmallTalkFalse   float64   `json:"smalltalk_false"`
+	Failures         []Failure `json:"-"`
 }
 
 // Failure is a case the system got wrong, for the readable report.
@@ -94,8 +108,8 @@ type Answerer interface {
 // conversation.
 func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 	rep := Report{N: len(cases), K: k}
-	var answerable, unanswerable int
-	var r1, rk, mrr, hit, abstainOK, falseAbstain, generated, rejected float64
+	var answerable, unanswerable, smallTalk int
+	var r1, rk, mrr, hit, abstainOK, falseAbstain, generated, rejected, smallTalkOK, smallTalkFalse float64
 	var lat []float64
 	for _, c := range cases {
 		start := time.Now()
@@ -110,11 +124,27 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 		if a.GuardRejected {
 			rejected++
 		}
+		if c.Kind == KindSmallTalk {
+			smallTalk++
+			if a.SmallTalk != "" {
+				smallTalkOK++
+			} else {
+				rep.Failures = append(rep.Failures, Failure{c, "small talk taken for a question", a.Text()})
+			}
+		} else if a.SmallTalk != "" {
+			smallTalkFalse++
+			rep.Failures = append(rep.Failures, Failure{c, "question taken for small talk (" + string(a.SmallTalk) + ")", a.Text()})
+		}
 		if !c.Answerable {
 			unanswerable++
-			if a.Abstained {
+			// A small-talk case is right when it is not answered from a
+			// passage; any other must say the documents lack the answer.
+			switch {
+			case a.Abstained || (c.Kind == KindSmallTalk && a.SmallTalk != ""):
 				abstainOK++
-			} else {
+			case c.Kind == KindSmallTalk || a.SmallTalk != "":
+				// listed as a failure above
+			default:
 				rep.Failures = append(rep.Failures, Failure{c, "answered, but the corpus does not cover it", a.Text()})
 			}
 			continue
@@ -142,6 +172,8 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 			mrr += 1 / float64(rank)
 		}
 		switch {
+		case a.SmallTalk != "":
+			falseAbstain++ // listed above
 		case a.Abstained:
 			falseAbstain++
 			rep.Failures = append(rep.Failures, Failure{c, fmt.Sprintf("abstained (expected passage at rank %d)", rank), a.Text()})
@@ -161,6 +193,7 @@ func Run(ctx context.Context, e Answerer, cases []Case, k int) (Report, error) {
 	rep.AnswerHit, rep.FalseAbstain = div(hit, answerable), div(falseAbstain, answerable)
 	rep.AbstainCorrect = div(abstainOK, unanswerable)
 	rep.Generated, rep.GuardRejected = div(generated, len(cases)), div(rejected, len(cases))
+	rep.SmallTalkCorrect, rep.SmallTalkFalse = div(smallTalkOK, smallTalk), div(smallTalkFalse, len(cases)-smallTalk)
 	sort.Float64s(lat)
 	rep.P50ms, rep.P95ms = percentile(lat, 0.5), percentile(lat, 0.95)
 	return rep, nil
@@ -199,6 +232,8 @@ func (r Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "false_abstain    %.3f\n", r.FalseAbstain)
 	fmt.Fprintf(w, "generated        %.3f\n", r.Generated)
 	fmt.Fprintf(w, "guard_rejected   %.3f\n", r.GuardRejected)
+	fmt.Fprintf(w, "smalltalk ok     %.3f\n", r.SmallTalkCorrect)
+	fmt.Fprintf(w, "smalltalk false  %.3f\n", r.SmallTalkFalse)
 	fmt.Fprintf(w, "latency p50/p95  %.2f / %.2f ms\n", r.P50ms, r.P95ms)
 	if len(r.Failures) > 0 {
 		fmt.Fprintf(w, "\nfailed cases (%d):\n", len(r.Failures))

@@ -55,6 +55,52 @@ func TestRunScoring(t *testing.T) {
 	}
 }
 
+// talker replies in kind to 谢谢 and 你好, and takes 天气 for small talk
+// too (wrongly); everything else is answered or not as scripted.
+type talker struct{ scripted }
+
+func (t talker) Answer(ctx context.Context, conv, q string) (rag.Answer, error) {
+	switch {
+	case strings.Contains(q, "谢谢") && !strings.Contains(q, "助学"), q == "你好", q == "天气":
+		return rag.Answer{SmallTalk: rag.SmallTalkThanks, Sentences: rag.Says("不客气")}, nil
+	}
+	return t.scripted.Answer(ctx, conv, q)
+}
+
+func TestRunScoresSmallTalk(t *testing.T) {
+	cases, err := Read(strings.NewReader(`{"id":"s1","question":"谢谢","answerable":false,"expect":[],"kind":"smalltalk"}
+{"id":"s2","question":"你好","answerable":false,"expect":[],"kind":"smalltalk"}
+{"id":"s3","question":"产假","answerable":false,"expect":[],"kind":"smalltalk"}
+{"id":"m1","question":"谢谢，助学金多少钱","answerable":true,"expect":["2000至5000元"],"kind":"mixed"}
+{"id":"u1","question":"天气","answerable":false,"expect":[]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cases[0].Kind != KindSmallTalk || cases[3].Kind != KindMixed || cases[4].Kind != "" {
+		t.Fatalf("kinds not read: %+v", cases)
+	}
+	rep, err := Run(context.Background(), talker{}, cases, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// s1, s2 recognised, s3 abstained (right, but not recognised); u1 taken
+	// for small talk: one of the two other cases.
+	if rep.SmallTalkCorrect != 0.667 || rep.SmallTalkFalse != 0.5 || rep.AbstainCorrect != 0.75 || rep.AnswerHit != 1 {
+		t.Errorf("report = %+v", rep)
+	}
+	var ids []string
+	for _, f := range rep.Failures {
+		ids = append(ids, f.Case.ID)
+	}
+	if strings.Join(ids, ",") != "s3,u1" {
+		t.Errorf("failures %v, want s3,u1", ids)
+	}
+	if failed, err := Check(rep, "smalltalk_correct>=0.9"); err != nil || len(failed) != 1 {
+		t.Errorf("Check on smalltalk_correct = %v, %v", failed, err)
+	}
+}
+
 func TestReadRejectsBadLines(t *testing.T) {
 	if _, err := Read(strings.NewReader("{not json}\n")); err == nil {
 		t.Error("bad JSON accepted")

@@ -1,0 +1,102 @@
+package bot_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonghui/qa/bot"
+)
+
+// newConversation is the bot over the real library and engine, with the
+// built-in report as the one document.
+func newConversation(t *testing.T) *staffEnv {
+	t.Helper()
+	report, err := os.ReadFile("../corpus/default/lanzhou-2020-07-02.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newStaffEnv(t, map[string]string{"lanzhou-2020-07-02.md": string(report)}, func(o *bot.Options) { o.RateBurst = 100 })
+}
+
+func TestSmallTalkWarmRepliesAndNoGaps(t *testing.T) {
+	c := newConversation(t)
+	for _, tt := range []struct{ msg, want string }{
+		{"谢谢啦", "不客气"},
+		{"3q", "不客气"},
+		{"好的", "好的"},
+		{"拜拜", "再见"},
+	} {
+		c.srv.SendText(dm, member, tt.msg)
+		got := c.next(t, dm.ID)
+		if !strings.Contains(got.Text, tt.want) || len(got.Buttons) != 0 || strings.Contains(got.Text, "资料里没有") {
+			t.Errorf("%q got %+v; want a warm reply with %q and no buttons", tt.msg, got, tt.want)
+		}
+	}
+	// About the bot: what it knows, and examples as buttons.
+	c.srv.SendText(dm, member, "你能干啥")
+	about := c.next(t, dm.ID)
+	mustContain(t, "about", about.Text, "问答助手", "我读过 1 份资料", "比如可以问")
+	ex := buttons(about)
+	if len(ex) == 0 || len(ex) > 3 {
+		t.Fatalf("about: %d example buttons", len(ex))
+	}
+	// A mixed message is a question.
+	c.srv.SendText(dm, member, "谢谢，那金秋助学每人资助多少钱？")
+	mixed := c.next(t, dm.ID)
+	mustContain(t, "mixed", mixed.Text, "2000至5000元", "来源")
+
+	// Only the question is in the log; /gaps has no thanks in it.
+	waitQuestions(t, c.run.store, 1)
+	time.Sleep(50 * time.Millisecond) // anything else would be recorded by now
+	qs, _ := c.run.store.Questions(time.Time{})
+	if len(qs) != 1 || qs[0].Question != "谢谢，那金秋助学每人资助多少钱？" {
+		t.Errorf("question log = %+v, want the mixed question only", qs)
+	}
+	c.srv.SendText(staffChat, staff, "/gaps")
+	mustContain(t, "/gaps", c.next(t, staffChat.ID).Text, "近 7 天没有答不上的问题")
+}
+
+func TestSmallTalkInAGroup(t *testing.T) {
+	c := newConversation(t)
+	c.srv.SendText(grp, member, "谢谢大家") // not addressed: ignored
+	m := c.srv.SendText(grp, member, "@qa_test_bot 你是谁")
+	got := c.next(t, grp.ID)
+	if strings.Contains(got.Text, "\n") || got.ReplyTo != m.ID || len(got.Buttons) != 0 || !strings.Contains(got.Text, "问答助手") {
+		t.Errorf("group small talk: %+v; want one line replying to %d", got, m.ID)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := len(c.srv.SentTo(grp.ID)); n != 1 {
+		t.Errorf("%d messages to the group, want 1: %+v", n, c.srv.SentTo(grp.ID))
+	}
+}
+
+// /start says what the documents are and offers examples the engine
+// answers; tapping one asks it, and the answer says what was asked.
+func TestStartExamplesAreAskedByTapping(t *testing.T) {
+	c := newConversation(t)
+	c.srv.SendText(dm, member, "/start")
+	hello := c.next(t, dm.ID)
+	lines := strings.Split(hello.Text, "\n")
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "我读过 1 份资料") || !strings.Contains(lines[2], "2020-07-02") {
+		t.Errorf("/start does not say in two lines what it knows:\n%s", hello.Text)
+	}
+	ex := buttons(hello)
+	if len(ex) == 0 {
+		t.Fatal("/start has no example buttons")
+	}
+	if want := c.eng.Examples(3); strings.Join(ex, "|") != strings.Join(want, "|") {
+		t.Errorf("buttons %q, want the engine's examples %q", ex, want)
+	}
+	pushCallback(c.srv, member, hello, dm, callbackData(hello, ex[0]))
+	ans := c.next(t, dm.ID)
+	mustContain(t, "tapped example", ans.Text, "❓ "+ex[0], "[1]", "来源")
+	if b := buttons(ans); len(b) < 3 || b[0] != "原文 1" {
+		t.Errorf("tapped example's answer buttons = %q", b)
+	}
+	qs := waitQuestions(t, c.run.store, 1)
+	if len(qs) != 1 || qs[0].Question != ex[0] || qs[0].Abstained || len(qs[0].PassageIDs) == 0 {
+		t.Errorf("tapped question recorded as %+v", qs)
+	}
+}
