@@ -26,6 +26,7 @@ func TestRemoveStopWords(t *testing.T) {
 		{"请问助学金怎么申请吗", "助学金申请"},
 		{"疗休养什么时候报名", "疗休养报名"},
 		{"工资被拖欠了找谁", "工资拖欠找"},
+		{"那产假多少天", "产假天"}, // 那 opens a follow-up (谢谢，那产假多少天？) and names no topic
 		{"", ""},
 	}
 	for _, tt := range tests {
