@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/gonghui/qa/corpus"
 )
 
 func TestAnswerSmallTalk(t *testing.T) {
@@ -113,5 +115,24 @@ func TestHeadingQuestion(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("headingQuestion(%q) = %q, %v; want %q", h, got, ok, want)
 		}
+	}
+}
+
+// The issue's own example, over the report and the laws.
+func TestAnswerThanksThenMaternityLeave(t *testing.T) {
+	laws, err := corpus.BuiltinLaws(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t, Options{})
+	if _, err := e.Update(context.Background(), append(defaultDocs(t), laws...)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.Answer(context.Background(), "", "谢谢，那产假多少天？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SmallTalk != "" || a.Abstained || !strings.Contains(a.Text(), "98天") {
+		t.Errorf("谢谢，那产假多少天？ = %+v", a)
 	}
 }
