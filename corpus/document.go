@@ -18,6 +18,11 @@ const (
 	// KindReport: reports, articles and anything else — headings and
 	// paragraphs.
 	KindReport Kind = "report"
+	// KindFAQ: a question a member asked and union staff answered, saved
+	// as a Q&A entry (header "kind: faq", the question in "question:", the
+	// staff's answer as the body). Never recognised from text: only the
+	// header makes one. Its answer is one passage, cited as 工会答复.
+	KindFAQ Kind = "faq"
 )
 
 // Document is one union document: its metadata, as a staff member can read and
@@ -41,9 +46,12 @@ type Document struct {
 	// AddedBy and AddedAt record who put the document into the corpus, when known.
 	AddedBy string `json:"added_by,omitempty"`
 	AddedAt string `json:"added_at,omitempty"`
-	// Kind is the document's shape (law, notice, report), from the header's
-	// "kind" or recognised from the text.
+	// Kind is the document's shape (law, notice, report, faq), from the
+	// header's "kind" or recognised from the text.
 	Kind Kind `json:"kind,omitempty"`
+	// Question is a Q&A entry's question as the member asked it (KindFAQ);
+	// later questions are matched against it.
+	Question string `json:"question,omitempty"`
 	// ShortTitle is the name a member would say, without 中华人民共和国 and
 	// without 《》: 劳动合同法. It is the title when there is no shorter one.
 	ShortTitle string `json:"short_title,omitempty"`

@@ -94,7 +94,7 @@ var ErrNoText = errors.New("the document has no text")
 // Parse reads one document file: an optional header of "key: value" lines
 // between "---" lines (title, subtitle, source, date, page, author, added_by,
 // added_at, and to override what the text says: kind, short_title, version,
-// version_label, doc_number, issuer), then the body. Without a header, the
+// version_label, doc_number, issuer; a Q&A entry's question), then the body. Without a header, the
 // title is the first heading or short first line. The body's shape and
 // metadata are then read from the text (see Kind).
 func Parse(name string, data []byte, decode Decoder) (Document, error) {
@@ -144,6 +144,9 @@ func describe(doc *Document) {
 	}
 	doc.DocNumber = firstNonEmptyString(doc.DocNumber, sh.docNumber)
 	doc.Issuer = firstNonEmptyString(doc.Issuer, sh.issuer)
+	if doc.Kind == KindFAQ && doc.Question == "" {
+		doc.Question = doc.Title
+	}
 	if doc.Kind == KindNotice && doc.Date == "" {
 		doc.Date = sh.date
 	}
@@ -181,9 +184,11 @@ func setField(doc *Document, key, value string) {
 		doc.AddedAt = value
 	case "kind":
 		switch k := Kind(strings.ToLower(value)); k {
-		case KindLaw, KindNotice, KindReport:
+		case KindLaw, KindNotice, KindReport, KindFAQ:
 			doc.Kind = k
 		}
+	case "question":
+		doc.Question = value
 	case "short_title":
 		doc.ShortTitle = strings.Trim(value, "《》")
 	case "version":

@@ -81,7 +81,8 @@ func headingText(line string, rest []string) (string, bool) {
 }
 
 // Split cuts a document into passages along its structure (see Kind): a
-// law by article and 款, a notice by section and item, a report by
+// law by article and 款, a notice by section and item, a Q&A entry's answer
+// whole (faqPassages), a report by
 // paragraph — a paragraph longer than MaxPassageRunes becoming runs of whole
 // sentences of about that length. Every passage keeps its heading path.
 func Split(doc Document) []Passage {
@@ -100,6 +101,10 @@ func Split(doc Document) []Passage {
 		out = append(out, p)
 	}
 	switch sh.kind {
+	case KindFAQ:
+		for _, p := range faqPassages(sh.content) {
+			add(p)
+		}
 	case KindLaw:
 		for _, lp := range cutLaw(sh.content) {
 			add(Passage{

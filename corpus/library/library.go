@@ -415,6 +415,8 @@ func UserMessage(err error) string {
 		return "这次更改没有完成，文档库保持原样。请稍后再点一次按钮；如果还是不行，请联系管理员。"
 	case errors.Is(err, ErrNotFound):
 		return "没有找到这份文档或待确认的上传（可能已经取消或过期）。请用 /docs 看看当前的文档，需要的话请重新上传。"
+	case errors.Is(err, ErrEmptyAnswer):
+		return fmt.Sprintf("问题或答复是空的，或者答复太长（最多 %d 字），没有保存。", MaxAnswerRunes)
 	case errors.Is(err, ErrBusy):
 		return "有其他同事正在更新文档，请稍等片刻再试一次。"
 	case errors.Is(err, ErrBuiltin):
