@@ -74,6 +74,8 @@ type Engine struct {
 	mu    sync.Mutex // serialises index updates
 	// suggest holds the checked example questions of the current index.
 	suggest suggester
+	// saved holds the current index's Q&A entries (faq.go).
+	saved atomic.Pointer[savedAnswers]
 
 	generated, guardRejected, llmFailed atomic.Int64
 }
@@ -392,6 +394,7 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 	if err != nil {
 		return Answer{}, err
 	}
+	saved, isSaved := e.savedFor(e.index.Load()).match(standalone)
 	switch {
 	case len(r.Query.Terms) == 0 && len(r.Query.Expanded) == 0:
 		a.Abstained = true
@@ -399,6 +402,8 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 	case e.index.Load().Len() == 0:
 		a.Abstained = true
 		a.Sentences = Says(noDocumentsText)
+	case isSaved: // staff answered this question: their answer first (faq.go)
+		a.Sentences, a.Citations = e.answerSaved(saved, r)
 	case !r.Answerable:
 		a.Abstained = true
 		a.Sentences = Says(notFoundText(standalone))

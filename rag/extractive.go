@@ -136,9 +136,12 @@ func sentenceScore(folded string, weights map[string]float64) float64 {
 
 // Reference describes where the cited passage stands, in one line, naming
 // the place as a member would: 《劳动合同法》第十九条（2012年修正） for a law,
-// the 文号 and section for a notice, the paper and section for a report.
+// the 文号 and section for a notice, the paper and section for a report,
+// 工会答复 and its date for a saved answer.
 func (c Citation) Reference() string {
 	switch c.Kind {
+	case corpus.KindFAQ:
+		return c.faqReference()
 	case corpus.KindLaw:
 		s := "《" + firstNonEmpty(c.ShortTitle, c.DocTitle) + "》" + c.Place
 		if c.Version != "" {
