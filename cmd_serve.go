@@ -64,11 +64,12 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
 		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
 		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery, SendPerSecond: cfg.SendPerSecond,
-		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
-		AdminIDs:  cfg.AdminIDs,
-		Library:   lib,
-		Watcher:   w,
-		Logger:    log,
-		Build:     bot.BuildInfo{Version: b.Version, Commit: b.Commit, Date: b.Date, GoVersion: b.GoVersion},
+		Retention:   time.Duration(cfg.RetentionDays) * 24 * time.Hour,
+		AdminIDs:    cfg.AdminIDs,
+		StaffChatID: cfg.StaffChatID, HandoffsPerDay: cfg.HandoffsPerDay,
+		Library: lib,
+		Watcher: w,
+		Logger:  log,
+		Build:   bot.BuildInfo{Version: b.Version, Commit: b.Commit, Date: b.Date, GoVersion: b.GoVersion},
 	}, e)
 }

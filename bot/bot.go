@@ -13,8 +13,10 @@
 //     table (commands.go), buttons from the callback codec (callback.go).
 //   - members (member.go) answers questions, shows cited passages, takes 👍/👎.
 //   - staffGate (staff.go) lets only staff through to the staff's desks:
-//     uploads (upload.go), documents (documents.go) and reports (reports.go),
-//     each built in newRouter with just the dependencies it uses.
+//     uploads (upload.go), documents (documents.go), reports (reports.go)
+//     and tickets (handoff.go: questions handed to staff in the staff chat,
+//     their replies relayed, answers saved as Q&A entries), each built in
+//     newRouter with just the dependencies it uses.
 //   - replier (reply.go) and sender (sender.go) send, paced and retried.
 package bot
 
@@ -121,6 +123,14 @@ type Options struct {
 	// in a private chat they may upload documents and use /docs, /remove,
 	// /reindex, /gaps and /stats. Everyone else is politely refused.
 	AdminIDs []int64
+	// StaffChatID is the staff group questions are handed to
+	// (STAFF_CHAT_ID); 0 for none: members are not offered the handoff.
+	// The bot must be in the group and may send messages there; if it
+	// cannot, Run logs an error and runs without the handoff.
+	StaffChatID int64
+	// HandoffsPerDay is how many questions a member may hand to staff a
+	// day (default config.DefaultHandoffsPerDay).
+	HandoffsPerDay int
 	// Library is the staff-managed corpus (CORPUS_DIR); nil when the
 	// built-in corpus is used: staff are then told documents can only be
 	// managed with CORPUS_DIR set, while /gaps and /stats still work.
@@ -202,6 +212,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.HandoffsPerDay <= 0 {
+		o.HandoffsPerDay = config.DefaultHandoffsPerDay
 	}
 	o.Listen.setDefaults()
 	if o.HealthWindow <= 0 {
@@ -325,6 +338,9 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		send: r.send, tg: client, http: &http.Client{Transport: transport}, redact: red, max: opts.MaxUploadBytes,
 	})
 	r.route.menus.register(ctx, opts.AdminIDs)
+	if err := r.route.handoff.check(ctx); err != nil {
+		log.Error("no handoff to staff", "err", err)
+	}
 	if _, err := store.Prune(time.Now().Add(-opts.Retention)); err != nil {
 		log.Warn("cannot prune old questions", "err", err)
 	}
@@ -506,7 +522,16 @@ func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender
 			fold: func() func(string) string { return zh.Fold },
 		},
 	}
+	r.handoff = &handoff{
+		out: out, store: store, staff: r.staff, me: me, commands: cmds, staffChat: opts.StaffChatID,
+		perDay: opts.HandoffsPerDay, tz: opts.TimeZone, metrics: m, log: log,
+	}
+	if s, ok := a.(savedLookup); ok {
+		r.handoff.saved = s
+	}
+	r.members.handoff = r.handoff
 	if opts.Library != nil {
+		r.handoff.lib, r.handoff.corpus = opts.Library, opts.Watcher
 		r.uploads = &uploads{
 			out: out, files: files, lib: opts.Library, corpus: opts.Watcher, indexed: a.Documents,
 			store: store, botID: me.ID, metrics: m, log: log, tz: opts.TimeZone,

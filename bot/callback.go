@@ -19,6 +19,9 @@ type callbackKind string
 //	u:ok|no:<pending upload> 确认入库 / 取消 under an upload's preview
 //	r:ok|no:<document key>   确认删除 / 取消 under /remove
 //	q:<question text>        a suggested question (/start, small talk, a near miss): tapping asks it
+//	h:<question>:0|1         转给工会工作人员 under an abstention (0) or after 👎 (1)
+//	s:<ticket>:<reply>       存为问答 under the report of a staff reply (reply from 1)
+//	c:<ticket>:1|0           关闭工单 / 重新打开
 //
 // A new kind of button gets a constant here, its fields in callback, a case
 // in encode and parseCallback, and a case in router.callback.
@@ -28,23 +31,35 @@ const (
 	cbUpload   callbackKind = "u"
 	cbRemove   callbackKind = "r"
 	cbAsk      callbackKind = "q"
+	cbHandoff  callbackKind = "h"
+	cbSave     callbackKind = "s"
+	cbClose    callbackKind = "c"
 )
 
 // maxCallbackBytes is Telegram's limit on a button's callback data.
 const maxCallbackBytes = 64
 
 // staffOnly reports whether only union staff may press buttons of the kind.
-func (k callbackKind) staffOnly() bool { return k == cbUpload || k == cbRemove }
+func (k callbackKind) staffOnly() bool {
+	return k == cbUpload || k == cbRemove || k == cbSave || k == cbClose
+}
+
+// needsLibrary reports whether buttons of the kind change CORPUS_DIR.
+func (k callbackKind) needsLibrary() bool { return k == cbUpload || k == cbRemove || k == cbSave }
 
 // callback is what a button press asks for, decoded from its callback data.
 type callback struct {
 	Kind callbackKind
-	// Question is the update ID of the answered question (p, f): the
+	// Question is the update ID of the answered question (p, f, h): the
 	// question log is keyed by it.
 	Question int64
-	// N is the citation number, from 1 (p), or the vote, +1 or -1 (f).
+	// Ticket is the ticket's number (s, c).
+	Ticket int64
+	// N is the citation number, from 1 (p), the vote, +1 or -1 (f), where
+	// the handoff button was, 0 or 1 (h), or the staff reply, from 1 (s).
 	N int
-	// OK is the confirm button, as opposed to 取消 (u, r).
+	// OK is the confirm button, as opposed to 取消 (u, r), or 关闭工单 as
+	// opposed to 重新打开 (c).
 	OK bool
 	// Key is the pending upload's ID (u) or the document's docKey (r).
 	Key string
@@ -74,12 +89,32 @@ func askButton(question string) string {
 	return callback{Kind: cbAsk, Text: question}.encode()
 }
 
+func handoffButton(question int64, origin int) string {
+	return callback{Kind: cbHandoff, Question: question, N: origin}.encode()
+}
+
+func saveButton(ticket int64, reply int) string {
+	return callback{Kind: cbSave, Ticket: ticket, N: reply}.encode()
+}
+
+func closeButton(ticket int64, closing bool) string {
+	return callback{Kind: cbClose, Ticket: ticket, OK: closing}.encode()
+}
+
 // encode is the callback data of c. Keys are short IDs the bot made itself,
 // so the result fits Telegram's 64 bytes.
 func (c callback) encode() string {
 	switch c.Kind {
-	case cbPassage, cbFeedback:
+	case cbPassage, cbFeedback, cbHandoff:
 		return string(c.Kind) + ":" + strconv.FormatInt(c.Question, 10) + ":" + strconv.Itoa(c.N)
+	case cbSave:
+		return string(c.Kind) + ":" + strconv.FormatInt(c.Ticket, 10) + ":" + strconv.Itoa(c.N)
+	case cbClose:
+		open := "0"
+		if c.OK {
+			open = "1"
+		}
+		return string(c.Kind) + ":" + strconv.FormatInt(c.Ticket, 10) + ":" + open
 	case cbUpload, cbRemove:
 		action := "no"
 		if c.OK {
@@ -112,15 +147,27 @@ func parseCallback(data string) (callback, bool) {
 	}
 	c := callback{Kind: callbackKind(kind)}
 	switch c.Kind {
-	case cbPassage, cbFeedback:
+	case cbPassage, cbFeedback, cbHandoff:
 		q, err1 := strconv.ParseInt(first, 10, 64)
 		n, err2 := strconv.Atoi(second)
 		if err1 != nil || err2 != nil {
 			return callback{}, false
 		}
 		c.Question, c.N = q, n
-		if c.Kind == cbPassage && n < 1 || c.Kind == cbFeedback && n != 1 && n != -1 {
+		if c.Kind == cbPassage && n < 1 || c.Kind == cbFeedback && n != 1 && n != -1 || c.Kind == cbHandoff && n != 0 && n != 1 {
 			return callback{}, false
+		}
+	case cbSave, cbClose:
+		no, err1 := strconv.ParseInt(first, 10, 64)
+		n, err2 := strconv.Atoi(second)
+		if err1 != nil || err2 != nil || no < 1 || c.Kind == cbSave && n < 1 || c.Kind == cbClose && n != 0 && n != 1 {
+			return callback{}, false
+		}
+		c.Ticket = no
+		if c.Kind == cbSave {
+			c.N = n
+		} else {
+			c.OK = n == 1
 		}
 	case cbUpload, cbRemove:
 		if first != "ok" && first != "no" || second == "" {

@@ -21,6 +21,11 @@ func TestCallbackWireFormat(t *testing.T) {
 		{"r:no:0a1b2c3d4e5f", callback{Kind: cbRemove, Key: "0a1b2c3d4e5f"}},
 		{"q:产假有多少天？", callback{Kind: cbAsk, Text: "产假有多少天？"}},
 		{"q:加班费: 怎么算", callback{Kind: cbAsk, Text: "加班费: 怎么算"}},
+		{"h:1234:0", callback{Kind: cbHandoff, Question: 1234}},
+		{"h:1234:1", callback{Kind: cbHandoff, Question: 1234, N: 1}},
+		{"s:12:2", callback{Kind: cbSave, Ticket: 12, N: 2}},
+		{"c:12:1", callback{Kind: cbClose, Ticket: 12, OK: true}},
+		{"c:12:0", callback{Kind: cbClose, Ticket: 12}},
 	} {
 		got, ok := parseCallback(tc.data)
 		if !ok || got != tc.want {
@@ -42,6 +47,7 @@ func TestCallbackRefusesWhatTheBotNeverSends(t *testing.T) {
 	for _, data := range []string{
 		"", "p", "p:", "p:1", "p:1:", "p:x:1", "p:1:x", "p:1:0", "p:1:-2", "p:007:1", "p:+7:1", "p:1:2:3",
 		"f:1:0", "f:1:2", "f:1:+1", "u:ok:", "u:yes:ab", "u:ok", "r:", "x:1:1", "P:1:1",
+		"h:1:2", "h:1:-1", "s:0:1", "s:12:0", "s:-1:1", "c:12:2", "c:0:1", "c:12:ok",
 		"u:ok:" + strings.Repeat("a", 64),
 		"q:", "q: 产假", "q:产假\n", "q:\xff", "q:" + strings.Repeat("假", 21),
 	} {
@@ -52,7 +58,7 @@ func TestCallbackRefusesWhatTheBotNeverSends(t *testing.T) {
 }
 
 func FuzzCallback(f *testing.F) {
-	for _, s := range []string{"p:1234:2", "f:1234:-1", "u:ok:3fa9c2d1", "r:no:0a1b2c3d4e5f", "p:007:1", "u:ok:a:b", "f:-9223372036854775808:1", "q:产假有多少天？"} {
+	for _, s := range []string{"p:1234:2", "f:1234:-1", "u:ok:3fa9c2d1", "r:no:0a1b2c3d4e5f", "h:9:1", "s:12:1", "c:12:0", "p:007:1", "u:ok:a:b", "f:-9223372036854775808:1", "q:产假有多少天？"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -27,6 +27,9 @@ type command struct {
 	// library commands change or list CORPUS_DIR; without one staff are told
 	// to set it.
 	library bool
+	// staffChat commands also run in the staff chat (STAFF_CHAT_ID), bare
+	// or addressed to the bot, for staff only.
+	staffChat bool
 	// run carries the command out, after the checks above; arg is the text
 	// after the command. Question commands have none: the question is
 	// answered as any other.
@@ -51,7 +54,11 @@ func commandTable() commandSet {
 		{name: "ask", menu: "提问（在群里用：/ask 你的问题）", usage: "/ask 问题", help: "提问（私聊里直接发文字就行）", question: true},
 		{name: "whoami", menu: "查看我的 Telegram 用户 ID（工作人员登记用）", help: "查看您的用户 ID",
 			run: func(r *router, ctx context.Context, m *models.Message, _ string) {
-				r.out.reply(ctx, m, whoami(m.From, r.staff.is(m.From)), nil)
+				text := whoami(m.From, r.staff.is(m.From))
+				if isGroup(m.Chat.Type) && r.staff.is(m.From) {
+					text += staffChatHint(m.Chat.ID)
+				}
+				r.out.reply(ctx, m, text, nil)
 			}},
 
 		{name: "docs", menu: "文档列表（ID、标题、日期、段数）", help: "文档列表", staff: true, library: true,
@@ -64,11 +71,22 @@ func commandTable() commandSet {
 			run: func(r *router, ctx context.Context, m *models.Message, _ string) { r.documents.reindex(ctx, m) }},
 		{name: "gaps", menu: "近 7 天没答上的问题", usage: "/gaps [天数]", help: "近 7 天（或所写天数）没答上的问题", staff: true,
 			run: func(r *router, ctx context.Context, m *models.Message, arg string) {
-				r.out.replyAll(ctx, m, r.reports.gaps(arg))
+				segs, groups := r.reports.gaps(arg, r.handoff.gapMarks)
+				r.handoff.rememberGaps(m.From.ID, groups)
+				r.out.replyAll(ctx, m, segs)
+			}},
+		{name: "answer", menu: "直接答复 /gaps 里的一类问题：/answer 编号", usage: "/answer 编号", help: "直接答复 /gaps 里的一类问题，存为问答",
+			staff: true, library: true,
+			run: func(r *router, ctx context.Context, m *models.Message, arg string) { r.handoff.answerGap(ctx, m, arg) }},
+		{name: "tickets", menu: "未处理的工单（会员转人工的问题）", help: "未处理的工单（在工作人员群里也能用）", staff: true, staffChat: true,
+			run: func(r *router, ctx context.Context, m *models.Message, _ string) { r.handoff.list(ctx, m) }},
+		{name: "close", menu: "关闭工单：/close 工单号", usage: "/close 工单号", help: "关闭工单", staff: true, staffChat: true,
+			run: func(r *router, ctx context.Context, m *models.Message, arg string) {
+				r.handoff.closeCommand(ctx, m, arg)
 			}},
 		{name: "stats", menu: "提问统计", usage: "/stats [天数]", staff: true,
 			run: func(r *router, ctx context.Context, m *models.Message, arg string) {
-				r.out.replyAll(ctx, m, r.reports.stats(arg))
+				r.out.replyAll(ctx, m, append(r.reports.stats(arg), r.handoff.ticketStats(r.reports.since(arg))...))
 			}},
 	}
 }

@@ -71,11 +71,16 @@ type router struct {
 	reports   *reports
 	uploads   *uploads   // nil without a CORPUS_DIR to manage
 	documents *documents // nil without a CORPUS_DIR to manage
+	handoff   *handoff   // tickets: the staff chat, staff replies, saved answers
 }
 
 // message hands a message to whoever it is for. It returns whether the
 // update is done and, for a question, what to record.
 func (r *router) message(ctx context.Context, id int64, m *models.Message) (done bool, rec *QuestionRecord) {
+	if r.handoff.takes(m) {
+		r.fromStaff(ctx, m)
+		return true, nil
+	}
 	it, text := classify(m, r.me, r.commands)
 	switch it {
 	case intentQuestion:
@@ -140,7 +145,7 @@ func (r *router) callback(ctx context.Context, id int64, cq *models.CallbackQuer
 		if !r.staff.allowButton(ctx, cq) {
 			return true, nil
 		}
-		if r.uploads == nil || r.documents == nil {
+		if c.Kind.needsLibrary() && (r.uploads == nil || r.documents == nil) {
 			r.out.ack(ctx, cq, textNoLibrary)
 			return true, nil
 		}
@@ -160,6 +165,12 @@ func (r *router) callback(ctx context.Context, id int64, cq *models.CallbackQuer
 		r.uploads.decide(ctx, cq, c)
 	case cbRemove:
 		r.documents.decideRemove(ctx, cq, c)
+	case cbHandoff:
+		r.handoff.tap(ctx, cq, c)
+	case cbSave:
+		r.handoff.save(ctx, cq, c)
+	case cbClose:
+		r.handoff.decideClose(ctx, cq, c)
 	default:
 		r.out.ack(ctx, cq, "")
 	}

@@ -28,6 +28,9 @@ func (r *runner) decode(raw json.RawMessage) (*models.Update, bool) {
 func (r *runner) wanted(u *models.Update) bool {
 	switch {
 	case u.Message != nil:
+		if h := r.route.handoff; h.isStaffChat(u.Message.Chat.ID) {
+			return h.wants(u.Message) // in the staff chat only staff replies and commands
+		}
 		it, _ := classify(u.Message, r.me, r.route.commands)
 		return it != intentIgnore
 	case u.CallbackQuery != nil:

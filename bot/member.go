@@ -13,6 +13,7 @@ import (
 	"github.com/go-telegram/bot/models"
 	"golang.org/x/time/rate"
 
+	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/rag"
 )
 
@@ -51,6 +52,8 @@ type members struct {
 	timeout time.Duration
 	// commands make /help's list of commands.
 	commands commandSet
+	// handoff offers 转给工会工作人员 under abstentions and after 👎.
+	handoff *handoff
 }
 
 // start answers /start: a hint in a group; in a private chat a greeting,
@@ -158,8 +161,16 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 	} else {
 		for _, c := range ans.Citations {
 			rec.PassageIDs = append(rec.PassageIDs, c.PassageID)
+			rec.Saved = rec.Saved || c.Kind == corpus.KindFAQ
 		}
 	}
+	if rec.Saved {
+		mb.metrics.saved.WithLabelValues("used").Inc()
+	}
+	if ans.Question == "" {
+		ans.Question = q
+	}
+	handoffButton := mb.handoff.offer(m, id, ans)
 
 	header := ""
 	if echo {
@@ -185,6 +196,13 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 					out.markup = b
 				}
 			}
+		}
+		if i == len(texts)-1 && ans.Abstained && handoffButton != nil {
+			// the suggested questions, if any, then 转给工会工作人员
+			if kb, ok := out.markup.(*models.InlineKeyboardMarkup); ok && kb != nil {
+				handoffButton.InlineKeyboard = append(kb.InlineKeyboard, handoffButton.InlineKeyboard...)
+			}
+			out.markup = handoffButton
 		}
 		if _, err := mb.out.send.send(ctx, out); err != nil {
 			if ctx.Err() != nil && i == 0 {
@@ -269,9 +287,12 @@ func (mb *members) feedback(ctx context.Context, cq *models.CallbackQuery, c cal
 		mb.out.ack(ctx, cq, textTooEarly)
 		return
 	}
-	if c.N > 0 {
+	switch {
+	case c.N > 0:
 		mb.out.ack(ctx, cq, textThanksUp)
-	} else {
+	case mb.handoff.afterDown(ctx, cq, c.Question):
+		mb.out.ack(ctx, cq, textThanksDownOffer)
+	default:
 		mb.out.ack(ctx, cq, textThanksDown)
 	}
 }

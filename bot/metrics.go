@@ -25,6 +25,9 @@ type metrics struct {
 	sent           prometheus.Counter
 	inflight       prometheus.Gauge
 	staff          *prometheus.CounterVec // action
+	tickets        *prometheus.CounterVec // event
+	firstAnswer    prometheus.Histogram
+	saved          *prometheus.CounterVec // event
 }
 
 // counterSource is an Answerer that counts its generated answers
@@ -82,9 +85,23 @@ func newMetrics(a Answerer) *metrics {
 		}),
 		staff: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "qa_bot_staff_actions_total",
-			Help: "Corpus management by staff, by action (upload_previewed, upload_refused, committed, cancelled, removed, reindexed, reloaded, refused).",
+			Help: "Corpus management by staff, by action (upload_previewed, upload_refused, committed, cancelled, removed, reindexed, reloaded, refused, answer_saved).",
 		}, []string{"action"}),
+		tickets: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_tickets_total",
+			Help: "Questions handed to staff, by event: opened (by a member), opened_gap (by staff from /gaps), limited (over the daily limit), answered (first answer delivered), reply_delivered, reply_blocked, reply_gone, reply_failed, reply_none (a gap ticket's reply), closed.",
+		}, []string{"event"}),
+		firstAnswer: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "qa_bot_ticket_first_answer_seconds",
+			Help:    "Time from a ticket being opened to its first staff answer being delivered.",
+			Buckets: []float64{60, 300, 900, 1800, 3600, 4 * 3600, 12 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600},
+		}),
+		saved: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "qa_bot_saved_answers_total",
+			Help: "Saved answers (Q&A entries), by event: saved (by staff), used (an answer cited one).",
+		}, []string{"event"}),
 	}
+	m.reg.MustRegister(m.tickets, m.firstAnswer, m.saved)
 	m.reg.MustRegister(m.questions, m.latency, m.telegramErrors, m.retries, m.updates, m.panics, m.sent, m.inflight, m.staff,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if a == nil {

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -59,7 +60,7 @@ func renderAnswer(a rag.Answer, limit int) []string {
 // 《title》 甘肃工人报 2020-07-02 第04版 · 第2部分 第3段 for a report, and
 // for a law or notice its article or section: 《劳动合同法》第十九条（2012年修正）.
 func citationLine(c rag.Citation) string {
-	if c.Kind == corpus.KindLaw || c.Kind == corpus.KindNotice {
+	if c.Kind == corpus.KindLaw || c.Kind == corpus.KindNotice || c.Kind == corpus.KindFAQ {
 		return c.Reference()
 	}
 	parts := []string{"《" + c.DocTitle + "》"}
@@ -77,6 +78,10 @@ func citationLine(c rag.Citation) string {
 
 // renderPassage shows one cited passage in full with where it comes from.
 func renderPassage(c rag.Citation, limit int) []string {
+	if c.Kind == corpus.KindFAQ { // a saved answer: the question, then the staff's answer
+		c.Heading, c.Source, c.Place = "问："+c.DocTitle, "", ""
+		c.DocTitle = "工会答复"
+	}
 	head := "<b>" + esc(c.DocTitle) + "</b>"
 	var meta []string
 	for _, p := range []string{c.Source, c.DocNumber, c.Date, c.Page, c.Place, c.Version} {
@@ -104,7 +109,15 @@ func renderHelp(docs []corpus.Document, group bool) string {
 	if group {
 		b.WriteString("在群里提问请 @我，或用 /ask 加上问题，或者回复我的消息。我只回答这样叫到我的问题。\n\n")
 	}
-	if len(docs) == 0 {
+	saved := 0 // Q&A entries are counted, not listed
+	docs = slices.DeleteFunc(slices.Clone(docs), func(d corpus.Document) bool {
+		if d.Kind == corpus.KindFAQ {
+			saved++
+			return true
+		}
+		return false
+	})
+	if len(docs) == 0 && saved == 0 {
 		b.WriteString("我的资料库里暂时还没有文件。")
 		return b.String()
 	}
@@ -126,6 +139,9 @@ func renderHelp(docs []corpus.Document, group bool) string {
 			line += "（" + strings.Join(meta, " ") + "）"
 		}
 		b.WriteString("• " + esc(line) + "\n")
+	}
+	if saved > 0 {
+		fmt.Fprintf(&b, "• 还有 %d 条工会工作人员的答复（工会答复）\n", saved)
 	}
 	if !group {
 		b.WriteString("\n资料里没有的事我不会乱说；个人的具体纠纷、法律意见，请联系当地工会或拨打职工服务热线 12351。")

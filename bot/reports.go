@@ -48,6 +48,10 @@ type gapGroup struct {
 	// Others are up to two other wordings.
 	Others []string
 	Last   time.Time
+	// IDs are the update IDs of the group's questions; SavedDown counts
+	// those whose 👎 was on a saved answer (工会答复).
+	IDs       []int64
+	SavedDown int
 
 	terms    map[string]bool // the first question's terms, compared against
 	wordings map[string]int
@@ -82,7 +86,11 @@ func groupGaps(qs []QuestionRecord, fold func(string) string) []gapGroup {
 		best.Count++
 		if q.Feedback < 0 {
 			best.Down++
+			if q.Saved {
+				best.SavedDown++
+			}
 		}
+		best.IDs = append(best.IDs, q.UpdateID)
 		if q.Abstained {
 			best.Abstained++
 		}
@@ -168,17 +176,28 @@ type reports struct {
 	log       *slog.Logger
 }
 
-// gaps answers /gaps [days].
-func (rp *reports) gaps(arg string) []string {
+// since is where the window of /gaps or /stats [days] starts.
+func (rp *reports) since(arg string) time.Time {
+	return time.Now().Add(-time.Duration(reportDays(arg, rp.retention)) * 24 * time.Hour)
+}
+
+// gaps answers /gaps [days], and returns the groups listed (numbered from
+// 1, for /answer N). marks, when not nil, adds a line to each group (a
+// ticket or a saved answer it has).
+func (rp *reports) gaps(arg string, marks func([]gapGroup) []string) ([]string, []gapGroup) {
 	days := reportDays(arg, rp.retention)
-	qs, err := rp.store.Questions(time.Now().Add(-time.Duration(days) * 24 * time.Hour))
+	qs, err := rp.store.Questions(rp.since(arg))
 	if err != nil {
 		rp.log.Error("cannot read questions for /gaps", "err", err)
-		return []string{esc(textFailed)}
+		return []string{esc(textFailed)}, nil
 	}
 	groups := groupGaps(qs, rp.fold())
 	if len(groups) == 0 {
-		return []string{esc(fmt.Sprintf("近 %d 天没有答不上的问题，也没有人点 👎。", days))}
+		return []string{esc(fmt.Sprintf("近 %d 天没有答不上的问题，也没有人点 👎。", days))}, nil
+	}
+	var notes []string
+	if marks != nil {
+		notes = marks(groups[:min(len(groups), maxGapGroups)])
 	}
 	total := 0
 	for _, g := range groups {
@@ -197,10 +216,13 @@ func (rp *reports) gaps(arg string) []string {
 		if len(g.Others) > 0 {
 			line += "\n   类似：" + esc(strings.Join(g.Others, "；"))
 		}
+		if i < len(notes) {
+			line += notes[i]
+		}
 		segs = append(segs, line)
 	}
-	segs = append(segs, "\n\n资料里还没有这些问题的答案，可以考虑补发一份通知，把文件发给我就能入库。")
-	return segs
+	segs = append(segs, "\n\n资料里还没有这些问题的答案，可以考虑补发一份通知，把文件发给我就能入库；也可以发 /answer 编号 直接答复一类问题，存为问答。")
+	return segs, groups[:min(len(groups), maxGapGroups)]
 }
 
 // stats are the figures /stats shows.

@@ -68,6 +68,9 @@ type QuestionRecord struct {
 	Failed bool `json:"failed,omitempty"`
 	// PassageIDs are the cited passages, marker [n] is PassageIDs[n-1].
 	PassageIDs []string `json:"passage_ids,omitempty"`
+	// Saved is set when the answer cited a saved answer (工会答复), so
+	// that a 👎 on it shows in /gaps as such.
+	Saved bool `json:"saved,omitempty"`
 	// Feedback is +1 for 👍, -1 for 👎 and 0 for none.
 	Feedback int `json:"feedback,omitempty"`
 	// FeedbackAt is when the latest feedback was given.
@@ -85,7 +88,7 @@ func OpenStore(dir string) (*Store, error) {
 		return nil, fmt.Errorf("open bot store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketInbox, bucketDone, bucketMeta, bucketQuestions, bucketGroups, bucketMessages} {
+		for _, b := range append([][]byte{bucketInbox, bucketDone, bucketMeta, bucketQuestions, bucketGroups, bucketMessages}, ticketBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -315,9 +318,9 @@ func (s *Store) Questions(since time.Time) ([]QuestionRecord, error) {
 	return out, nil
 }
 
-// Prune deletes question records, answered-update IDs and message records
-// older than before (the retention period). Updates still in the inbox are
-// kept.
+// Prune deletes question records, answered-update IDs, message records and
+// tickets older than before (the retention period), and handoff offers
+// older than a week. Updates still in the inbox are kept.
 func (s *Store) Prune(before time.Time) (int, error) {
 	n := 0
 	err := s.db.Update(func(tx *bolt.Tx) error {
@@ -351,7 +354,10 @@ func (s *Store) Prune(before time.Time) (int, error) {
 				return err
 			}
 		}
-		return pruneMessageDocs(tx, before)
+		if err := pruneMessageDocs(tx, before); err != nil {
+			return err
+		}
+		return pruneTickets(tx, before)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune store: %w", err)

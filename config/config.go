@@ -43,12 +43,14 @@ type Config struct {
 	EmbeddingModel string        // EMBEDDING_MODEL: turns server embeddings on
 	LLMTimeout     time.Duration // LLM_TIMEOUT, default 20s
 
-	AdminIDs      []int64       // ADMIN_IDS: comma-separated Telegram user IDs of staff
-	RetentionDays int           // RETENTION_DAYS, default 90
-	RateBurst     int           // RATE_BURST: questions a member may ask at once, default 5
-	RateEvery     time.Duration // RATE_EVERY: one more question allowed per this, default 10s
-	LogLevel      string        // LOG_LEVEL: debug, info (default), warn, error
-	LogFormat     string        // LOG_FORMAT: text (default) or json
+	AdminIDs       []int64       // ADMIN_IDS: comma-separated Telegram user IDs of staff
+	StaffChatID    int64         // STAFF_CHAT_ID: the staff group questions are handed to (0: no handoff)
+	HandoffsPerDay int           // HANDOFFS_PER_DAY: questions a member may hand to staff a day, default 3
+	RetentionDays  int           // RETENTION_DAYS, default 90
+	RateBurst      int           // RATE_BURST: questions a member may ask at once, default 5
+	RateEvery      time.Duration // RATE_EVERY: one more question allowed per this, default 10s
+	LogLevel       string        // LOG_LEVEL: debug, info (default), warn, error
+	LogFormat      string        // LOG_FORMAT: text (default) or json
 
 	// Warnings are settings that are accepted but probably not what the
 	// operator meant (a server address no model uses); the caller logs them.
@@ -59,11 +61,12 @@ type Config struct {
 // the environment leaves unset, and bot.Options applies the same to fields
 // left zero, so the bot runs alike from serve and from a test.
 const (
-	DefaultListenAddr    = ":8080"
-	DefaultSendPerSecond = 30 // Telegram's limit
-	DefaultRetentionDays = 90
-	DefaultRateBurst     = 5
-	DefaultRateEvery     = 10 * time.Second
+	DefaultListenAddr     = ":8080"
+	DefaultSendPerSecond  = 30 // Telegram's limit
+	DefaultRetentionDays  = 90
+	DefaultRateBurst      = 5
+	DefaultRateEvery      = 10 * time.Second
+	DefaultHandoffsPerDay = 3
 )
 
 // Telegram's rules for a webhook: the secret_token of setWebhook, and the
@@ -136,6 +139,16 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("ADMIN_IDS: %q is not a Telegram user ID (want numbers separated by commas; each staff member sees theirs by sending /whoami to the bot)", f)
 		}
 		c.AdminIDs = append(c.AdminIDs, id)
+	}
+	if v := strings.TrimSpace(getenv("STAFF_CHAT_ID")); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id == 0 {
+			return c, fmt.Errorf("STAFF_CHAT_ID: %q is not a Telegram chat ID (a group's is negative, e.g. -1001234567890; add the bot to the staff group and send /whoami there to see it)", v)
+		}
+		c.StaffChatID = id
+	}
+	if c.HandoffsPerDay, err = positive(getenv, "HANDOFFS_PER_DAY", DefaultHandoffsPerDay); err != nil {
+		return c, err
 	}
 	switch c.LogLevel {
 	case "", "info", "debug", "warn", "error":
@@ -349,6 +362,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("embedding_model", c.EmbeddingModel),
 		slog.Duration("llm_timeout", c.LLMTimeout),
 		slog.Int("admins", len(c.AdminIDs)),
+		slog.Int64("staff_chat_id", c.StaffChatID),
+		slog.Int("handoffs_per_day", c.HandoffsPerDay),
 		slog.Int("retention_days", c.RetentionDays),
 		slog.Int("rate_burst", c.RateBurst),
 		slog.Duration("rate_every", c.RateEvery),

@@ -19,7 +19,7 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if c.DataDir != "/home/u/.local/share/gonghui-qa" || c.ListenAddr != ":8080" || c.LLMTimeout != 20*time.Second ||
 		c.RetentionDays != 90 || c.RateBurst != 5 || c.RateEvery != 10*time.Second || c.SendPerSecond != 30 ||
-		c.LogFormat != "text" || len(c.Warnings) != 0 || !c.BuiltinLaws {
+		c.LogFormat != "text" || len(c.Warnings) != 0 || !c.BuiltinLaws || c.StaffChatID != 0 || c.HandoffsPerDay != 3 {
 		t.Errorf("defaults: %+v", c)
 	}
 }
@@ -40,6 +40,9 @@ func TestLoadErrors(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"ADMIN_IDS": "1,x"}, "ADMIN_IDS"},
+		{map[string]string{"STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
+		{map[string]string{"STAFF_CHAT_ID": "0"}, "STAFF_CHAT_ID"},
+		{map[string]string{"HANDOFFS_PER_DAY": "0"}, "HANDOFFS_PER_DAY"},
 		{map[string]string{"LLM_TIMEOUT": "soon"}, "LLM_TIMEOUT"},
 		{map[string]string{"LLM_TIMEOUT": "-1s"}, "LLM_TIMEOUT"},
 		{map[string]string{"RETENTION_DAYS": "-1"}, "RETENTION_DAYS"},
@@ -133,12 +136,13 @@ func TestWarnings(t *testing.T) {
 }
 
 func TestAdminsAndRedaction(t *testing.T) {
-	c, err := Load(getenv(map[string]string{"ADMIN_IDS": " 11, 22;33", "TELEGRAM_BOT_TOKEN": "123:secret-token", "OPENAI_API_KEY": "sk-secret",
+	c, err := Load(getenv(map[string]string{"ADMIN_IDS": " 11, 22;33", "STAFF_CHAT_ID": " -1001234567890 ", "HANDOFFS_PER_DAY": "5", "TELEGRAM_BOT_TOKEN": "123:secret-token", "OPENAI_API_KEY": "sk-secret",
 		"LLM_TIMEOUT": "45", "WEBHOOK_SECRET": "hook-secret", "OPENAI_BASE_URL": "https://user:pw-secret@example.org/v1?key=q-secret", "LLM_MODEL": "m"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.AdminIDs) != 3 || c.AdminIDs[1] != 22 || c.AdminIDs[2] != 33 || c.LLMTimeout != 45*time.Second {
+	if len(c.AdminIDs) != 3 || c.AdminIDs[1] != 22 || c.AdminIDs[2] != 33 || c.LLMTimeout != 45*time.Second ||
+		c.StaffChatID != -1001234567890 || c.HandoffsPerDay != 5 {
 		t.Errorf("config: %+v", c)
 	}
 	var b bytes.Buffer
@@ -148,7 +152,7 @@ func TestAdminsAndRedaction(t *testing.T) {
 			t.Errorf("the log shows %s: %s", s, b.String())
 		}
 	}
-	if !strings.Contains(b.String(), `"admins":3`) {
+	if !strings.Contains(b.String(), `"admins":3`) || !strings.Contains(b.String(), `"staff_chat_id":-1001234567890`) {
 		t.Errorf("log: %s", b.String())
 	}
 }

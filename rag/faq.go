@@ -252,3 +252,14 @@ func (c Citation) faqReference() string {
 	}
 	return s
 }
+
+// SavedAnswer returns the saved answer (Q&A entry) a member asking question
+// would be given, as its citation; staff reports use it to show which
+// unanswered questions have one now.
+func (e *Engine) SavedAnswer(question string) (Citation, bool) {
+	m, ok := e.savedFor(e.index.Load()).match(question)
+	if !ok {
+		return Citation{}, false
+	}
+	return m.ix.citation(m.entry.passages[0], 0), true
+}

@@ -73,6 +73,7 @@ type Server struct {
 	sent      []Message
 	failures  map[string][]Failure
 	files     map[string]fileEntry
+	chats     map[int64]chatEntry
 	changed   chan struct{} // closed and replaced whenever state changes
 	webhook   string
 	hookInfo  models.WebhookInfo // getWebhookInfo's answer, URL aside
@@ -406,6 +407,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		chatID, _ := strconv.ParseInt(params["chat_id"], 10, 64)
 		id, _ := strconv.Atoi(params["message_id"])
 		writeOK(w, models.Message{ID: id, From: &s.me, Chat: models.Chat{ID: chatID, Type: models.ChatTypePrivate}, Date: int(time.Now().Unix())})
+	case "getChat":
+		s.getChat(w, params)
+	case "getChatMember":
+		s.getChatMember(w, params)
 	case "sendChatAction", "answerCallbackQuery", "setMyCommands", "deleteMyCommands", "setMyDescription":
 		writeOK(w, true)
 	default:
