@@ -145,6 +145,9 @@ func (h *handoff) check(ctx context.Context) error {
 	return nil
 }
 
+// offered reports whether members are offered the handoff.
+func (h *handoff) offered() bool { return h != nil && h.open.Load() }
+
 // offer records, for an answer about to be sent, what a tap of
 // 转给工会工作人员 would hand over, and returns the button for an
 // abstention (nil for an answer, which gets it after 👎, and when the

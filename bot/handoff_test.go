@@ -298,6 +298,16 @@ func TestRelayToBlockedMemberReported(t *testing.T) {
 	}
 }
 
+// A follow-up's ticket shows the question before it.
+func TestHandoffOfFollowUp(t *testing.T) {
+	e := newHandoffEnv(t, nil)
+	if _, ans := e.askIn(t, askerDM, asker, "金秋助学给多少钱？"); strings.Contains(ans.Text, "没有找到") {
+		t.Fatalf("not answered: %s", ans.Text)
+	}
+	ticket, _ := e.handOver(t, askerDM, asker, "那要交什么材料？")
+	mustContain(t, "ticket", ticket.Text, "问：</b>那要交什么材料？", "接着上一个问题：金秋助学给多少钱？")
+}
+
 // 👎 under an answer offers the handoff to its asker.
 func TestHandoffAfterThumbsDown(t *testing.T) {
 	e := newHandoffEnv(t, nil)

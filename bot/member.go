@@ -290,7 +290,8 @@ func (mb *members) feedback(ctx context.Context, cq *models.CallbackQuery, c cal
 	switch {
 	case c.N > 0:
 		mb.out.ack(ctx, cq, textThanksUp)
-	case mb.handoff.afterDown(ctx, cq, c.Question):
+	case mb.handoff.afterDown(ctx, cq, c.Question), mb.handoff.offered():
+		// with the handoff, nothing is passed on without the asker's tap
 		mb.out.ack(ctx, cq, textThanksDownOffer)
 	default:
 		mb.out.ack(ctx, cq, textThanksDown)
