@@ -86,7 +86,11 @@ func commandTable() commandSet {
 			}},
 		{name: "stats", menu: "提问统计", usage: "/stats [天数]", staff: true,
 			run: func(r *router, ctx context.Context, m *models.Message, arg string) {
-				r.out.replyAll(ctx, m, append(r.reports.stats(arg), r.handoff.ticketStats(r.reports.since(arg))...))
+				st := r.reports.stats(arg)
+				if st.chart != nil {
+					r.out.photo(ctx, m, st.chart, st.caption)
+				}
+				r.out.replyAll(ctx, m, append(st.text, r.handoff.ticketStats(r.reports.since(arg))...))
 			}},
 	}
 }

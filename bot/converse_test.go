@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"bytes"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
@@ -98,5 +100,41 @@ func TestStartExamplesAreAskedByTapping(t *testing.T) {
 	qs := waitQuestions(t, c.run.store, 1)
 	if len(qs) != 1 || qs[0].Question != ex[0] || qs[0].Abstained || len(qs[0].PassageIDs) == 0 {
 		t.Errorf("tapped question recorded as %+v", qs)
+	}
+}
+
+// /stats sends a chart above its figures: a PNG Telegram takes, whose
+// caption says in Chinese what the colours mean.
+func TestStatsSendsAChartAboveTheFigures(t *testing.T) {
+	c := newConversation(t)
+	c.srv.SendText(staffChat, staff, "/stats")
+	mustContain(t, "/stats with no questions", c.next(t, staffChat.ID).Text, "还没有人提问")
+	if n := len(c.srv.Photos()); n != 0 {
+		t.Errorf("%d charts with nothing to draw", n)
+	}
+
+	for _, q := range []string{"金秋助学每人资助多少钱？", "工会的食堂几点开门？"} {
+		c.srv.SendText(dm, member, q)
+		c.next(t, dm.ID)
+	}
+	waitQuestions(t, c.run.store, 2)
+	c.srv.SendText(staffChat, staff, "/stats")
+	figures := c.next(t, staffChat.ID)
+	mustContain(t, "/stats", figures.Text, "共 2 问", "答上", "资料里没有")
+	photos := c.srv.Photos()
+	if len(photos) != 1 {
+		t.Fatalf("%d photos sent, want the chart", len(photos))
+	}
+	p := photos[0]
+	if p.ChatID != staffChat.ID || p.ID > figures.ID {
+		t.Errorf("chart sent to %d as message %d, figures as %d: want the chart first, to staff", p.ChatID, p.ID, figures.ID)
+	}
+	mustContain(t, "chart caption", p.Caption, "近 7 天每天的提问", "共 2 问", "🟩 答上", "🟧 资料里没有", "👍", "👎")
+	img, err := png.Decode(bytes.NewReader(p.Data))
+	if err != nil {
+		t.Fatalf("the chart is not a PNG: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() < 600 || b.Dy() < 300 || b.Dx() > 2560 || b.Dy() > 2560 {
+		t.Errorf("chart is %v: too small to read or larger than Telegram keeps", b)
 	}
 }

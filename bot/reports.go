@@ -239,6 +239,9 @@ type stats struct {
 type dayCount struct {
 	Day   time.Time
 	Count int
+	// Answered, Abstained and Failed split Count by outcome; Up and Down
+	// count the 👍 and 👎 given to the day's questions.
+	Answered, Abstained, Failed, Up, Down int
 }
 
 // computeStats counts qs over the days days ending today, in loc.
@@ -258,22 +261,28 @@ func computeStats(qs []QuestionRecord, now time.Time, days int, loc *time.Locati
 		if !ok {
 			continue
 		}
-		s.PerDay[i].Count++
+		d := &s.PerDay[i]
+		d.Count++
 		s.Total++
 		s.Hours[t.Hour()]++
 		switch {
 		case q.Failed:
 			s.Failed++
+			d.Failed++
 		case q.Abstained:
 			s.Abstained++
+			d.Abstained++
 		default:
 			s.Answered++
+			d.Answered++
 		}
 		switch {
 		case q.Feedback > 0:
 			s.Up++
+			d.Up++
 		case q.Feedback < 0:
 			s.Down++
+			d.Down++
 		}
 		if q.ChatType == "private" {
 			s.Private++
@@ -329,14 +338,32 @@ func renderStats(s stats, days int) []string {
 	return segs
 }
 
+// statsReply is what /stats sends: a chart (nil when there is nothing to
+// draw) with its caption, then the figures as text.
+type statsReply struct {
+	chart   []byte // PNG
+	caption string // HTML
+	text    []string
+}
+
 // stats answers /stats [days].
-func (rp *reports) stats(arg string) []string {
+func (rp *reports) stats(arg string) statsReply {
 	days := reportDays(arg, rp.retention)
 	now := time.Now()
 	qs, err := rp.store.Questions(now.Add(-time.Duration(days+1) * 24 * time.Hour))
 	if err != nil {
 		rp.log.Error("cannot read questions for /stats", "err", err)
-		return []string{esc(textFailed)}
+		return statsReply{text: []string{esc(textFailed)}}
 	}
-	return renderStats(computeStats(qs, now, days, rp.tz), days)
+	s := computeStats(qs, now, days, rp.tz)
+	reply := statsReply{text: renderStats(s, days)}
+	if s.Total > 0 {
+		png, err := drawStats(s)
+		if err != nil {
+			rp.log.Error("cannot draw the /stats chart; sending the figures alone", "err", err)
+		} else {
+			reply.chart, reply.caption = png, statsCaption(s, days)
+		}
+	}
+	return reply
 }

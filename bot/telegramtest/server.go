@@ -1,9 +1,9 @@
 // Package telegramtest is a fake Telegram Bot API server for tests: it
 // speaks the real wire protocol (multipart, form, query or JSON parameters;
-// getUpdates with offsets and long polling; getFile and file download), keeps
-// what the bot sent, checks messages the way Telegram does (length in UTF-16
-// units, HTML entities) and can be told to fail calls (429 with retry_after,
-// 5xx).
+// getUpdates with offsets and long polling; getFile and file download;
+// sendPhoto with the file uploaded), keeps what the bot sent, checks messages
+// the way Telegram does (length in UTF-16 units, HTML entities) and can be
+// told to fail calls (429 with retry_after, 5xx).
 package telegramtest
 
 import (
@@ -49,6 +49,17 @@ type Message struct {
 	Keyboard []string
 }
 
+// Photo is a photo the bot sent (sendPhoto that succeeded, the file
+// uploaded as multipart/form-data).
+type Photo struct {
+	ID        int
+	ChatID    int64
+	Data      []byte // the uploaded file, as received
+	Caption   string
+	ParseMode string
+	ReplyTo   int
+}
+
 // Failure makes a call fail the way Telegram does.
 type Failure struct {
 	Code        int
@@ -71,6 +82,7 @@ type Server struct {
 	offset    int64 // highest offset confirmed by getUpdates
 	requests  []Request
 	sent      []Message
+	photos    []Photo
 	failures  map[string][]Failure
 	files     map[string]fileEntry
 	chats     map[int64]chatEntry
@@ -377,6 +389,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.getUpdates(w, r.Context(), params)
 	case "sendMessage":
 		s.sendMessage(w, params)
+	case "sendPhoto":
+		s.sendPhoto(w, params, files)
 	case "getFile":
 		s.mu.Lock()
 		f, ok := s.files[params["file_id"]]
@@ -566,6 +580,62 @@ func (s *Server) sendMessage(w http.ResponseWriter, params map[string]string) {
 		chatType = models.ChatTypeSupergroup
 	}
 	writeOK(w, models.Message{ID: m.ID, From: &s.me, Chat: models.Chat{ID: chatID, Type: chatType}, Date: int(time.Now().Unix()), Text: visible})
+}
+
+// maxCaptionUnits is Telegram's limit on a caption's visible text.
+const maxCaptionUnits = 1024
+
+// sendPhoto takes an uploaded photo as Telegram does: the file in the
+// "photo" part (a file_id or URL in the field is not supported here), a
+// caption of at most 1024 visible UTF-16 units, valid HTML if so parsed.
+func (s *Server) sendPhoto(w http.ResponseWriter, params map[string]string, files map[string][]byte) {
+	chatID, err := strconv.ParseInt(params["chat_id"], 10, 64)
+	if err != nil {
+		writeError(w, Failure{Code: 400, Description: "Bad Request: chat not found"})
+		return
+	}
+	data := files["photo"]
+	if len(data) == 0 {
+		writeError(w, Failure{Code: 400, Description: "Bad Request: there is no photo in the request"})
+		return
+	}
+	caption := params["caption"]
+	visible := caption
+	if strings.EqualFold(params["parse_mode"], "HTML") {
+		if visible, err = checkHTML(caption); err != nil {
+			writeError(w, Failure{Code: 400, Description: "Bad Request: can't parse entities: " + err.Error()})
+			return
+		}
+	}
+	if UTF16Len(visible) > maxCaptionUnits {
+		writeError(w, Failure{Code: 400, Description: "Bad Request: message caption is too long"})
+		return
+	}
+	p := Photo{ChatID: chatID, Data: data, Caption: caption, ParseMode: params["parse_mode"]}
+	if rp := params["reply_parameters"]; rp != "" {
+		var r models.ReplyParameters
+		if err := json.Unmarshal([]byte(rp), &r); err != nil {
+			writeError(w, Failure{Code: 400, Description: "Bad Request: bad reply_parameters"})
+			return
+		}
+		p.ReplyTo = r.MessageID
+	}
+	s.mu.Lock()
+	s.nextMsg++
+	p.ID = s.nextMsg
+	s.photos = append(s.photos, p)
+	s.notify()
+	s.mu.Unlock()
+	writeOK(w, models.Message{ID: p.ID, From: &s.me, Chat: models.Chat{ID: chatID, Type: models.ChatTypePrivate}, Date: int(time.Now().Unix()),
+		Caption: visible, Photo: []models.PhotoSize{{FileID: fmt.Sprintf("photo%d", p.ID), FileUniqueID: fmt.Sprintf("up%d", p.ID), FileSize: len(data)}}})
+}
+
+// Photos returns the photos the bot sent, in order (Sent holds the text
+// messages).
+func (s *Server) Photos() []Photo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Photo(nil), s.photos...)
 }
 
 // Bot message for tests that reply to the bot: a message the bot sent,

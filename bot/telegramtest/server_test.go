@@ -1,10 +1,12 @@
 package telegramtest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	tg "github.com/go-telegram/bot"
@@ -63,5 +65,41 @@ func TestEntitiesCountUTF16(t *testing.T) {
 	es := telegramtest.Entities("😀请问@qa_test_bot 好")
 	if len(es) != 1 || es[0].Offset != 4 || es[0].Length != 12 {
 		t.Errorf("entities = %+v", es)
+	}
+}
+
+func TestSendPhotoMultipart(t *testing.T) {
+	srv := telegramtest.NewServer(token)
+	defer srv.Close()
+	b, err := tg.New(token, tg.WithServerURL(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	png := []byte("\x89PNG\r\n\x1a\nnot really")
+	msg, err := b.SendPhoto(ctx, &tg.SendPhotoParams{ChatID: 7, Caption: "<b>统计</b>", ParseMode: models.ParseModeHTML,
+		Photo: &models.InputFileUpload{Filename: "s.png", Data: bytes.NewReader(png)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Photo) == 0 || msg.Caption != "统计" {
+		t.Errorf("sendPhoto returned %+v", msg)
+	}
+	ps := srv.Photos()
+	if len(ps) != 1 || ps[0].ChatID != 7 || !bytes.Equal(ps[0].Data, png) || ps[0].Caption != "<b>统计</b>" {
+		t.Errorf("photos = %+v", ps)
+	}
+	// Telegram's rules: a caption of at most 1024 characters, valid HTML, a file.
+	for _, p := range []*tg.SendPhotoParams{
+		{ChatID: 7, Caption: strings.Repeat("长", 1025), Photo: &models.InputFileUpload{Filename: "s.png", Data: bytes.NewReader(png)}},
+		{ChatID: 7, Caption: "a < b", ParseMode: models.ParseModeHTML, Photo: &models.InputFileUpload{Filename: "s.png", Data: bytes.NewReader(png)}},
+		{ChatID: 7, Photo: &models.InputFileUpload{Filename: "s.png", Data: bytes.NewReader(nil)}},
+	} {
+		if _, err := b.SendPhoto(ctx, p); err == nil {
+			t.Errorf("sendPhoto accepted %q with %d bytes", p.Caption, len(png))
+		}
+	}
+	if n := len(srv.Photos()); n != 1 {
+		t.Errorf("%d photos kept, want 1", n)
 	}
 }
