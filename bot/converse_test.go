@@ -138,3 +138,22 @@ func TestStatsSendsAChartAboveTheFigures(t *testing.T) {
 		t.Errorf("chart is %v: too small to read or larger than Telegram keeps", b)
 	}
 }
+
+// With the handoff to staff on, small talk is still never offered as a
+// ticket: no 转给工会工作人员 under 谢谢 or 你好, while a question the
+// documents miss gets it.
+func TestSmallTalkIsNeverHandedToStaff(t *testing.T) {
+	e := newHandoffEnv(t, func(o *bot.Options) { o.RateBurst = 100 })
+	for _, msg := range []string{"谢谢", "你好", "答非所问", "👍"} {
+		_, got := e.askIn(t, askerDM, asker, msg)
+		for _, b := range buttons(got) {
+			if strings.Contains(b, "工作人员") {
+				t.Errorf("%q offered the handoff: %q", msg, buttons(got))
+			}
+		}
+	}
+	_, missed := e.askIn(t, askerDM, asker, lostCard)
+	if !strings.Contains(strings.Join(buttons(missed), " "), "转给工会工作人员") {
+		t.Errorf("a question the documents miss is not offered the handoff: %q", buttons(missed))
+	}
+}
