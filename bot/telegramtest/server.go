@@ -3,7 +3,10 @@
 // getUpdates with offsets and long polling; getFile and file download;
 // sendPhoto with the file uploaded), keeps what the bot sent, checks messages
 // the way Telegram does (length in UTF-16 units, HTML entities) and can be
-// told to fail calls (429 with retry_after, 5xx).
+// told to fail: one call at a time (Fail: 429 with retry_after, 5xx, a
+// dropped connection), every call for a while (Outage), every message to one
+// chat (Refuse: 403 blocked, chat not found), or by handing out malformed
+// updates (PushRaw).
 package telegramtest
 
 import (
@@ -47,6 +50,8 @@ type Message struct {
 	Buttons [][]models.InlineKeyboardButton
 	// Keyboard are the reply keyboard buttons' texts.
 	Keyboard []string
+	// Time is when the server accepted the message.
+	Time time.Time
 }
 
 // Photo is a photo the bot sent (sendPhoto that succeeded, the file
@@ -60,12 +65,14 @@ type Photo struct {
 	ReplyTo   int
 }
 
-// Failure makes a call fail the way Telegram does.
+// Failure makes a call fail the way Telegram does, or, with Drop, the way a
+// network does: the connection is closed before any answer.
 type Failure struct {
 	Code        int
 	Description string
 	RetryAfter  int
 	MigrateTo   int64
+	Drop        bool
 }
 
 // Server is a fake Bot API. Create it with NewServer.
@@ -91,6 +98,9 @@ type Server struct {
 	hookInfo  models.WebhookInfo // getWebhookInfo's answer, URL aside
 	pollCount int
 	closed    bool
+	outage    Failure   // every call fails so until outageEnd
+	outageEnd time.Time // zero: no outage
+	refused   map[int64]Failure
 }
 
 type fileEntry struct {
@@ -112,6 +122,7 @@ func NewServer(token string) *Server {
 		nextMsg:  1000,
 		failures: map[string][]Failure{},
 		files:    map[string]fileEntry{},
+		refused:  map[int64]Failure{},
 		changed:  make(chan struct{}),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -166,6 +177,49 @@ func (s *Server) PushUpdate(u models.Update) int64 {
 	s.ids = append(s.ids, u.ID)
 	s.notify()
 	return u.ID
+}
+
+// PushRaw queues raw as one item of getUpdates' result, exactly as given:
+// an item with no update_id, one that is not an update, or not even an
+// object. It is queued under its update_id when it has a numeric one, else
+// under the next ID (returned), and forgotten, as any update, once the bot
+// confirms an offset past that ID.
+func (s *Server) PushRaw(raw json.RawMessage) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var head struct {
+		ID *int64 `json:"update_id"`
+	}
+	id := s.nextID
+	if json.Unmarshal(raw, &head) == nil && head.ID != nil {
+		id = *head.ID
+	}
+	if id >= s.nextID {
+		s.nextID = id + 1
+	}
+	s.updates = append(s.updates, raw)
+	s.ids = append(s.ids, id)
+	s.notify()
+	return id
+}
+
+// Outage makes every call (getUpdates included) fail as f says for d from
+// now: a 429 with RetryAfter, a 5xx, or with f.Drop a connection closed
+// before any answer. An outage replaces the one before; d 0 ends it.
+func (s *Server) Outage(d time.Duration, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outage, s.outageEnd = f, time.Now().Add(d)
+	s.notify()
+}
+
+// Refuse makes every sendMessage to chatID fail with f from now on, as
+// Telegram does for a member who blocked the bot (403) or a chat that is
+// gone (400 chat not found).
+func (s *Server) Refuse(chatID int64, f Failure) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused[chatID] = f
 }
 
 // RawUpdate returns the JSON of an update as the server would deliver it, for
@@ -371,13 +425,24 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: method, Params: params, Files: files, Time: time.Now()})
 	var fail *Failure
-	if fs := s.failures[method]; len(fs) > 0 {
+	if time.Now().Before(s.outageEnd) {
+		f := s.outage
+		fail = &f
+	} else if fs := s.failures[method]; len(fs) > 0 {
 		fail = &fs[0]
 		s.failures[method] = fs[1:]
+	} else if method == "sendMessage" {
+		chatID, _ := strconv.ParseInt(params["chat_id"], 10, 64)
+		if f, ok := s.refused[chatID]; ok {
+			fail = &f
+		}
 	}
 	s.notify()
 	s.mu.Unlock()
 	if fail != nil {
+		if fail.Drop {
+			panic(http.ErrAbortHandler) // close the connection without an answer
+		}
 		writeError(w, *fail)
 		return
 	}
@@ -476,6 +541,15 @@ func (s *Server) getUpdates(w http.ResponseWriter, ctx context.Context, params m
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
+		if time.Now().Before(s.outageEnd) { // a long poll in progress breaks too
+			f := s.outage
+			s.mu.Unlock()
+			if f.Drop {
+				panic(http.ErrAbortHandler)
+			}
+			writeError(w, f)
+			return
+		}
 		if offset > s.offset {
 			s.offset = offset
 			// Confirmed updates are forgotten, as Telegram does.
@@ -572,6 +646,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, params map[string]string) {
 	s.mu.Lock()
 	s.nextMsg++
 	m.ID = s.nextMsg
+	m.Time = time.Now()
 	s.sent = append(s.sent, m)
 	s.notify()
 	s.mu.Unlock()
