@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -38,6 +39,18 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 	b := buildInfo()
 	log.Info("gonghui-qa starting", "version", b.Version, "commit", b.Commit, "built", b.Date, "go", b.GoVersion,
 		"config", cfg) // config.Config.LogValue shows secrets only as set or not
+	// The bot's store first: a second serve on the same DATA_DIR is told at
+	// once that another instance holds it, before any index work.
+	store, err := bot.OpenStore(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	started := false
+	defer func() {
+		if !started {
+			store.Close()
+		}
+	}()
 	var lib *library.Library // nil without CORPUS_DIR: the built-in report is read-only
 	if cfg.CorpusDir != "" {
 		// Creates the folder (a new, empty one is a valid start: staff fill
@@ -59,10 +72,11 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 	// Example questions are checked by asking them: do it now, not on the
 	// first member's /start.
 	go e.WarmExamples(ctx)
+	started = true // Run closes the store
 	return bot.Run(ctx, bot.Options{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
 		WebhookURL: cfg.WebhookURL, ListenAddr: cfg.ListenAddr, WebhookSecret: cfg.WebhookSecret,
-		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Corpus: name,
+		MetricsAddr: cfg.MetricsAddr, DataDir: cfg.DataDir, Store: store, Corpus: name,
 		RateBurst: cfg.RateBurst, RateEvery: cfg.RateEvery, SendPerSecond: cfg.SendPerSecond,
 		Retention:   time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 		AdminIDs:    cfg.AdminIDs,

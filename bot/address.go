@@ -23,8 +23,8 @@ const (
 
 // identity is who the bot is, from getMe.
 type identity struct {
-	ID       int64
-	Username string // without "@"
+	ID       int64  `json:"id"`
+	Username string `json:"username"` // without "@"
 }
 
 // isGroup reports whether a chat type is a group chat.

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -75,4 +77,83 @@ func benchThroughput(b *testing.B, answerer bot.Answerer) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "questions/s")
+}
+
+// BenchmarkFloodOthersLatency measures what one member's flood costs
+// everyone else: while member A sends 2,000 messages as fast as the fake Bot
+// API takes them, 20 other members ask one question each, one every 25 ms;
+// reported are the 50th and 95th percentile and the worst of their waits,
+// from the question reaching the Bot API to the answer being accepted by it.
+// Telegram's pacing (30 messages a second) is kept: it is what members see.
+//
+//	go test ./bot -run '^$' -bench FloodOthersLatency -benchtime 3x
+func BenchmarkFloodOthersLatency(b *testing.B) {
+	var waits []time.Duration
+	for range b.N {
+		waits = append(waits, floodOnce(b, 2000, 20)...)
+	}
+	slices.Sort(waits)
+	pct := func(p float64) float64 {
+		return float64(waits[min(len(waits)-1, int(p*float64(len(waits))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.5), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
+	b.ReportMetric(float64(waits[len(waits)-1].Microseconds())/1000, "max-ms")
+	b.ReportMetric(0, "ns/op")
+}
+
+// floodOnce runs one flood of n messages from one member with others
+// members asking meanwhile, and returns the others' waits.
+func floodOnce(b testing.TB, n, others int) []time.Duration {
+	srv := telegramtest.NewServer(token)
+	defer srv.Close()
+	ready := make(chan *bot.Store, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	dir, err := os.MkdirTemp("", "flood")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	go func() {
+		done <- bot.Run(ctx, bot.Options{
+			Token: token, APIURL: srv.URL(), DataDir: dir, PollTimeout: 5 * time.Second,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Ready: func(s *bot.Store) { ready <- s },
+		}, instantAnswerer{})
+	}()
+	<-ready
+	defer func() { cancel(); <-done }()
+
+	flooder := models.Chat{ID: 900001, Type: models.ChatTypePrivate}
+	go func() {
+		for i := range n {
+			srv.SendText(flooder, models.User{ID: flooder.ID, FirstName: "刷屏"}, fmt.Sprintf("刷屏%d：有助学金吗？", i))
+		}
+	}()
+	asked := map[int64]time.Time{}
+	for i := range others {
+		id := int64(800000 + i)
+		asked[id] = time.Now()
+		srv.SendText(models.Chat{ID: id, Type: models.ChatTypePrivate}, models.User{ID: id, FirstName: "职工"}, "孩子考上大学有助学金吗？")
+		time.Sleep(25 * time.Millisecond)
+	}
+	answered := func() map[int64]time.Time {
+		got := map[int64]time.Time{}
+		for _, m := range srv.Sent() {
+			if _, ok := asked[m.ChatID]; ok {
+				if _, seen := got[m.ChatID]; !seen {
+					got[m.ChatID] = m.Time
+				}
+			}
+		}
+		return got
+	}
+	if !srv.Wait(60*time.Second, func() bool { return len(answered()) == others }) {
+		b.Fatalf("%d of %d other members answered", len(answered()), others)
+	}
+	var waits []time.Duration
+	for id, at := range answered() {
+		waits = append(waits, at.Sub(asked[id]))
+	}
+	return waits
 }

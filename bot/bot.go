@@ -1,13 +1,18 @@
 // Package bot is the Telegram front end: it takes updates durably (long
 // polling of its own or a webhook), decides which messages are addressed to
 // it, answers members' questions through an Answerer with citations and
-// buttons, and sends within Telegram's limits with retries. Every update is
-// stored before it is acknowledged and marked answered after the reply is
-// sent, so nothing is lost and nothing is answered twice.
+// buttons, and sends within Telegram's limits. Every update is stored in the
+// inbox before it is acknowledged; its answer goes to the outbox in the same
+// transaction that marks it answered, and is delivered from there until
+// Telegram takes or refuses it, so that no restart, kill, crash or outage
+// loses a question, and only what was in flight at a kill is sent twice.
 //
 // How the package is laid out:
 //   - runner (bot.go, intake.go, dispatch.go) is the transport: polling or
-//     the webhook, the durable inbox (store.go), workers in order per chat.
+//     the webhook, the per-member limits applied before anything is queued,
+//     the durable inbox and outbox (store*.go, which also survives a damaged
+//     file), workers in order per chat, the deliverer (outbox.go), crash
+//     accounting (crash.go).
 //   - router (handle.go) hands each message and button press on: classify
 //     (address.go) says what a message asks; commands come from the command
 //     table (commands.go), buttons from the callback codec (callback.go).
@@ -29,6 +34,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -81,8 +87,12 @@ type Options struct {
 	HealthWindow time.Duration
 	// Build describes the binary for the qa_build_info metric.
 	Build BuildInfo
-	// DataDir holds the durable store (bot.db).
+	// DataDir holds the durable store (bot.db) and the last crash report
+	// (crash.txt).
 	DataDir string
+	// Store is the store in DataDir when the caller opened it already (to
+	// fail early when another instance holds it); Run closes it.
+	Store *Store
 	// Corpus names the corpus for the start-up log line, e.g. its folder.
 	Corpus string
 
@@ -118,6 +128,10 @@ type Options struct {
 	// Retention is how long questions and feedback are kept (default
 	// config.DefaultRetentionDays).
 	Retention time.Duration
+	// OutboxMaxAge is how long an answer is tried while Telegram cannot be
+	// reached or keeps failing (default 24 h); it is dropped, logged, only
+	// then, or when Telegram says it will never take it.
+	OutboxMaxAge time.Duration
 
 	// AdminIDs are the Telegram user IDs of the union staff (ADMIN_IDS):
 	// in a private chat they may upload documents and use /docs, /remove,
@@ -210,6 +224,9 @@ func (o *Options) setDefaults() {
 	if o.Retention <= 0 {
 		o.Retention = config.DefaultRetentionDays * 24 * time.Hour
 	}
+	if o.OutboxMaxAge <= 0 {
+		o.OutboxMaxAge = 24 * time.Hour
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -251,12 +268,25 @@ type runner struct {
 	route   *router
 	hctx    context.Context // handlers' context: outlives ctx by the drain time
 	http    *http.Client
+
+	// limits are the per-member limits applied before updates are queued:
+	// messages, and button presses.
+	limits, buttonLimits *userLimits
+	// unfinished are updates answered when the store could not record it.
+	unfinished unfinished
+
+	skipMu     sync.Mutex // items that were not updates, for a log line a minute
+	skippedN   int
+	skipLogged time.Time
 }
 
 // Run runs the bot until ctx is cancelled, then stops taking updates, lets
 // in-flight answers finish for up to DrainTimeout and returns. Updates taken
 // but not answered are finished on the next start.
 func Run(ctx context.Context, opts Options, a Answerer) error {
+	if opts.Store != nil {
+		defer opts.Store.Close()
+	}
 	opts.setDefaults()
 	red := redactor{token: opts.Token}
 	log := newRedactingLogger(opts.Logger, red)
@@ -286,13 +316,24 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		return errors.New("bot: a Library needs a Watcher to swap the index after changes")
 	}
 
-	store, err := OpenStore(opts.DataDir)
-	if err != nil {
-		return fmt.Errorf("bot: %w", err)
+	store := opts.Store
+	if store == nil {
+		var err error
+		if store, err = OpenStore(opts.DataDir); err != nil {
+			return fmt.Errorf("bot: %w", err)
+		}
+		defer store.Close()
 	}
-	defer store.Close()
+	crashed := readCrashReport(opts.DataDir, log)
+	stopCrashReport := writeCrashReport(opts.DataDir, log)
+	defer stopCrashReport()
 
 	m := newMetrics(a)
+	if rec := store.Recovery(); rec != nil {
+		m.storeRecovered.Inc()
+		log.Error("the bot's store was damaged: it was moved aside and the bot started with a fresh one, with what could be read of the old",
+			"aside", rec.Aside, "reason", rec.Reason, "salvaged", fmt.Sprint(rec.Salvaged))
+	}
 	// Workers call Telegram concurrently: keep a connection per worker alive
 	// (the default keeps 2 per host and reconnects for the rest).
 	transport := http.DefaultTransport.(*http.Transport).Clone()
@@ -313,15 +354,17 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	hctx, hcancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer hcancel()
 	r := &runner{
-		opts:    opts,
-		log:     log,
-		redact:  red,
-		store:   store,
-		tg:      client,
-		metrics: m,
-		health:  newHealth(opts.HealthWindow, opts.WebhookURL),
-		hctx:    hctx,
-		http:    &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
+		opts:         opts,
+		log:          log,
+		redact:       red,
+		store:        store,
+		tg:           client,
+		metrics:      m,
+		health:       newHealth(opts.HealthWindow, opts.WebhookURL),
+		hctx:         hctx,
+		http:         &http.Client{Timeout: opts.PollTimeout + 15*time.Second},
+		limits:       newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst),
+		buttonLimits: newUserLimits(rate.Every(time.Second), 20),
 	}
 	r.send = &sender{
 		b: client, log: log, metrics: m, redact: red, store: store,
@@ -333,11 +376,22 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	if r.me, err = r.getMe(ctx); err != nil {
 		return err
 	}
+	resume, quarantined, err := store.StartRun(crashed)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	// Answers not delivered before the last stop go first.
+	r.send.out = newDeliverer(r.send, store, log, m, opts.Workers, opts.OutboxMaxAge, opts.RetryBase, opts.RetryMax)
+	if waiting, err := store.Outbox(); err != nil {
+		log.Error("cannot read the outbox", "err", err)
+	} else if len(waiting) > 0 {
+		log.Info("delivering answers left from before the last stop", "count", len(waiting))
+		r.send.out.add(waiting)
+	}
 
 	r.route = newRouter(opts, r.me, a, store, r.send, m, log, &downloader{
 		send: r.send, tg: client, http: &http.Client{Transport: transport}, redact: red, max: opts.MaxUploadBytes,
 	})
-	r.route.menus.register(ctx, opts.AdminIDs)
 	if err := r.route.handoff.check(ctx); err != nil {
 		log.Error("no handoff to staff", "err", err)
 	}
@@ -349,6 +403,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 	defer wg.Wait()
 	ctx, stopAll := context.WithCancel(ctx) // a failed start stops what did start
 	defer stopAll()
+	wg.Go(func() { r.route.menus.register(ctx, opts.AdminIDs) }) // Telegram may be down: do not wait
 	m.reg.MustRegister(r.health.collectors(opts.Build)...)
 	if opts.MetricsAddr != "" {
 		l, err := net.Listen("tcp", opts.MetricsAddr)
@@ -382,7 +437,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 			return fmt.Errorf("bot: cannot register the webhook with Telegram: %w", err)
 		}
 	}
-	r.resume()
+	r.resume(resume, quarantined)
 
 	if webhook {
 		mux := http.NewServeMux()
@@ -396,7 +451,15 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		}
 		wg.Go(func() { r.poll(ctx) })
 	}
-	wg.Go(func() { r.pruneDaily(ctx) })
+	wg.Go(func() {
+		every(ctx, 24*time.Hour, func() {
+			if _, err := r.store.Prune(time.Now().Add(-r.opts.Retention)); err != nil {
+				r.log.Warn("cannot prune old questions", "err", err)
+			}
+		})
+	})
+	// Answers sent while the store was full are recorded once it has room.
+	wg.Go(func() { every(ctx, 2*time.Second, func() { r.unfinished.retry(store, log) }) })
 	if opts.Library != nil && opts.WatchEvery > 0 {
 		wg.Go(func() { opts.Watcher.Watch(ctx, opts.WatchEvery, r.reportReload) })
 	}
@@ -406,6 +469,7 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 
 	<-ctx.Done()
 	log.Info("stopping: finishing answers in flight", "drain", opts.DrainTimeout)
+	drainBy := time.Now().Add(opts.DrainTimeout)
 	done := r.disp.stop()
 	select {
 	case <-done:
@@ -417,19 +481,41 @@ func Run(ctx context.Context, opts Options, a Answerer) error {
 		case <-time.After(time.Second):
 		}
 	}
+	r.send.out.stop(time.Until(drainBy))
+	if n := r.send.out.waiting(); n > 0 {
+		log.Info("answers still waiting for Telegram; they are delivered after the next start", "count", n)
+	}
+	r.unfinished.retry(store, log)
+	if err := store.EndRun(); err != nil {
+		log.Warn("cannot record the clean stop; the next start counts an attempt for answers cut short", "err", err)
+	}
 	return nil
 }
 
 // getMe learns the bot's own ID and username, retrying transient failures.
+// The answer is kept in the store, so that a restart in the middle of an
+// outage starts with what Telegram said last time (for the same bot) and
+// delivers once Telegram is back, instead of giving up.
 func (r *runner) getMe(ctx context.Context) (identity, error) {
 	backoff := r.opts.RetryBase
 	for attempt := 0; ; attempt++ {
 		u, err := r.tg.GetMe(ctx)
 		if err == nil {
-			return identity{ID: u.ID, Username: u.Username}, nil
+			me := identity{ID: u.ID, Username: u.Username}
+			if err := r.store.SetIdentity(me); err != nil {
+				r.log.Warn("cannot keep the bot's identity for a start during an outage", "err", err)
+			}
+			return me, nil
 		}
 		kind := classifyErr(err)
-		if kind == kindAuth || kind == kindCanceled || kind == kindBadRequest || attempt >= r.opts.Retries {
+		if kind == kindAuth || kind == kindCanceled || kind == kindBadRequest {
+			return identity{}, fmt.Errorf("bot: getMe: %w", r.redact.Error(err))
+		}
+		if attempt >= r.opts.Retries {
+			if me, ok := r.store.Identity(); ok && strings.HasPrefix(r.opts.Token, strconv.FormatInt(me.ID, 10)+":") {
+				r.log.Warn("Telegram cannot be reached; starting as the bot it named last time", "bot", "@"+me.Username, "err", r.redact.Error(err))
+				return me, nil
+			}
 			return identity{}, fmt.Errorf("bot: getMe: %w", r.redact.Error(err))
 		}
 		r.log.Warn("getMe failed, retrying", "err", r.redact.Error(err), "in", backoff)
@@ -452,43 +538,65 @@ func (r *runner) setWebhook(ctx context.Context) error {
 }
 
 // resume hands the updates taken but not answered before to the workers.
-func (r *runner) resume() {
-	pending, dropped, err := r.store.ResumePending()
-	if err != nil {
-		r.log.Error("cannot read unanswered updates", "err", err)
-		return
-	}
-	for _, p := range dropped {
-		r.log.Error("giving up an update that failed too often", "update_id", p.ID, "attempts", p.Attempts)
+// After a crash of the process itself, the updates that were being handled
+// are suspects: each is handled alone, before anything else, so that a
+// poison update is caught alone at its next crash and given up at its
+// quarantineCrashes-th (quarantined: the member is told). Kills from
+// outside, power cuts and clean stops leave no crash report and make no
+// suspects.
+func (r *runner) resume(pending, quarantined []PendingUpdate) {
+	for _, p := range quarantined {
+		r.log.Error("giving up an update that crashed the bot each time it was handled alone", "update_id", p.ID, "attempts", p.Attempts)
+		if u, ok := r.decode(p.Raw); ok && u.Message != nil {
+			m := u.Message
+			notice := outMessage{chatID: m.Chat.ID, group: isGroup(m.Chat.Type), text: esc(textGivenUp)}
+			if notice.group {
+				notice.replyTo = m.ID
+			}
+			if err := r.send.queue([]outMessage{notice}); err != nil {
+				r.log.Warn("cannot queue the notice for a given-up update", "err", err)
+			}
+		}
 	}
 	if len(pending) > 0 {
 		r.log.Info("finishing updates taken before the last stop", "count", len(pending))
 	}
+	var rest []PendingUpdate
 	for _, p := range pending {
+		if !p.Suspect {
+			rest = append(rest, p)
+			continue
+		}
+		r.log.Warn("the last run crashed while handling this update; handling it alone", "update_id", p.ID, "attempts", p.Attempts)
+		r.metrics.updates.WithLabelValues("resume").Inc()
+		r.metrics.inflight.Inc()
+		r.handle(job{update: p})
+	}
+	for _, p := range rest {
 		u, ok := r.decode(p.Raw)
 		if !ok {
-			r.finish(p.ID, nil)
+			r.finish(p.ID, nil, nil)
 			continue
 		}
 		r.metrics.updates.WithLabelValues("resume").Inc()
 		r.metrics.inflight.Inc()
 		if !r.disp.submit(job{update: p, chat: chatKey(u)}) {
+			r.metrics.inflight.Dec()
 			return
 		}
 	}
 }
 
-func (r *runner) pruneDaily(ctx context.Context) {
-	t := time.NewTicker(24 * time.Hour)
+// every calls f every d until ctx is cancelled.
+func every(ctx context.Context, d time.Duration, f func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := r.store.Prune(time.Now().Add(-r.opts.Retention)); err != nil {
-				r.log.Warn("cannot prune old questions", "err", err)
-			}
+			f()
 		}
 	}
 }
@@ -514,7 +622,7 @@ func newRouter(opts Options, me identity, a Answerer, store *Store, send *sender
 		menus: &menus{send: send, tg: send.b, log: log, commands: cmds},
 		members: &members{
 			out: out, answerer: a, store: store, metrics: m, log: log, commands: cmds,
-			limits: newUserLimits(rate.Every(opts.RateEvery), opts.RateBurst), timeout: opts.AnswerTimeout,
+			timeout: opts.AnswerTimeout,
 		},
 		staff: newStaffGate(opts.AdminIDs, out, m),
 		reports: &reports{

@@ -10,29 +10,34 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// handle runs one update. A panic is recovered: the member gets an apology,
-// the stack is logged and the update is marked done so it is not retried
-// forever.
+// handle runs one update. It is marked begun in the store first (so that a
+// death mid-answer counts as an attempt), its handler's messages are
+// collected and queued in the outbox in the transaction that marks it
+// answered. A panic is recovered: the member gets an apology, the stack is
+// logged and the update is marked done so it is not retried forever.
 func (r *runner) handle(j job) {
 	defer r.metrics.inflight.Dec()
 	u, ok := r.decode(j.update.Raw)
 	if !ok {
-		r.finish(j.update.ID, nil)
+		r.finish(j.update.ID, nil, nil)
 		return
 	}
+	if err := r.store.Begin(j.update.ID); err != nil {
+		r.log.Warn("cannot mark an update begun; a crash now would not count as an attempt", "update_id", j.update.ID, "err", err)
+	}
+	ctx, out := withReplies(r.hctx)
 	defer func() {
 		if p := recover(); p != nil {
 			r.metrics.panics.Inc()
 			r.log.Error("handler panicked", "update_id", j.update.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			out.take() // half an answer is not sent
+			var apology []outMessage
 			if chat := chatKey(u); chat != 0 {
-				if _, err := r.send.send(r.hctx, outMessage{chatID: chat, text: esc(textPanic)}); err != nil {
-					r.log.Warn("cannot send apology", "chat", chat, "err", err)
-				}
+				apology = append(apology, outMessage{chatID: chat, text: esc(textPanic)})
 			}
-			r.finish(j.update.ID, nil)
+			r.finish(j.update.ID, nil, apology)
 		}
 	}()
-	ctx := r.hctx
 	done, rec := true, (*QuestionRecord)(nil)
 	switch {
 	case u.Message != nil:
@@ -45,14 +50,27 @@ func (r *runner) handle(j job) {
 		}
 	}
 	if done {
-		r.finish(j.update.ID, rec)
+		r.finish(j.update.ID, rec, out.take())
+	} else {
+		r.store.Abandon(j.update.ID)
 	}
 }
 
-func (r *runner) finish(id int64, q *QuestionRecord) {
-	if err := r.store.Finish(id, q); err != nil {
-		r.log.Error("cannot mark update answered", "update_id", id, "err", err)
+// finish marks an update answered, records its question and queues its
+// messages, in one transaction, then hands the messages to the deliverer.
+// When the store cannot take that (a full disk), the messages are delivered
+// from memory and the update is finished later (runner.unfinished): if the
+// process stops before the store takes it, the update is answered again
+// after the restart, so each such answer is sent at most twice.
+func (r *runner) finish(id int64, q *QuestionRecord, msgs []outMessage) {
+	queued, err := r.store.Finish(id, q, msgs)
+	if err != nil {
+		r.log.Error("cannot record an answer; sending it anyway, and it may be sent again after a restart", "update_id", id, "err", err)
+		r.send.out.add(memoryEntries(msgs))
+		r.unfinished.add(id, q)
+		return
 	}
+	r.send.out.add(queued)
 }
 
 // router hands each message and button press to the part of the bot it is

@@ -193,7 +193,7 @@ func (h *handoff) afterDown(ctx context.Context, cq *models.CallbackQuery, updat
 	msg := cq.Message.Message
 	out := outMessage{chatID: msg.Chat.ID, group: isGroup(msg.Chat.Type), text: esc(textHandoffOffer),
 		replyTo: msg.ID, markup: handoffMarkup(updateID, handoffAfterDown)}
-	if _, err := h.out.send.send(ctx, out); err != nil {
+	if _, err := h.out.send.sendNow(ctx, out); err != nil {
 		h.log.Error("handoff offer not sent", "chat", msg.Chat.ID, "reason", err)
 		return false
 	}
@@ -271,7 +271,7 @@ func dayStart(now time.Time, loc *time.Location) time.Time {
 
 // post sends a member's ticket to the staff chat and records where.
 func (h *handoff) post(ctx context.Context, t Ticket) (Ticket, error) {
-	id, err := h.out.send.send(ctx, outMessage{
+	id, err := h.out.send.sendNow(ctx, outMessage{
 		chatID: h.staffChat, group: true, text: renderTicket(t, h.tz),
 		markup: h.ticketButtons(t.No, 0),
 	})
@@ -411,7 +411,7 @@ func (r *router) fromStaff(ctx context.Context, m *models.Message) {
 // staffReply sends text as a reply to a staff member's message (in the
 // staff chat or their private chat) and returns the sent message's ID.
 func (h *handoff) staffReply(ctx context.Context, m *models.Message, text string, markup models.ReplyMarkup) int {
-	id, err := h.out.send.send(ctx, outMessage{chatID: m.Chat.ID, group: isGroup(m.Chat.Type), text: text, replyTo: m.ID, markup: markup})
+	id, err := h.out.send.sendNow(ctx, outMessage{chatID: m.Chat.ID, group: isGroup(m.Chat.Type), text: text, replyTo: m.ID, markup: markup})
 	if err != nil {
 		h.log.Error("message to staff not sent", "chat", m.Chat.ID, "reason", err)
 	}
@@ -419,7 +419,7 @@ func (h *handoff) staffReply(ctx context.Context, m *models.Message, text string
 }
 
 func (h *handoff) sendLogged(ctx context.Context, m outMessage, what string) {
-	if _, err := h.out.send.send(ctx, m); err != nil {
+	if _, err := h.out.send.sendNow(ctx, m); err != nil {
 		h.log.Error(what+" not sent", "chat", m.chatID, "reason", err)
 	}
 }
@@ -518,7 +518,7 @@ func (h *handoff) relay(ctx context.Context, t Ticket, text string) string {
 		if i == 0 {
 			out.replyTo = t.MessageID
 		}
-		if _, err := h.out.send.send(ctx, out); err != nil {
+		if _, err := h.out.send.sendNow(ctx, out); err != nil {
 			h.log.Warn("staff answer not delivered", "ticket", t.No, "reason", err)
 			return undelivered(err, group)
 		}
@@ -601,7 +601,7 @@ func (h *handoff) setClosed(ctx context.Context, msg *models.Message, by *models
 	if msg == nil {
 		return
 	}
-	id, err := h.out.send.send(ctx, outMessage{chatID: msg.Chat.ID, group: isGroup(msg.Chat.Type), text: text, replyTo: msg.ID})
+	id, err := h.out.send.sendNow(ctx, outMessage{chatID: msg.Chat.ID, group: isGroup(msg.Chat.Type), text: text, replyTo: msg.ID})
 	if err != nil {
 		h.log.Error("message to staff not sent", "chat", msg.Chat.ID, "reason", err)
 		return
@@ -762,7 +762,7 @@ func (h *handoff) answerGap(ctx context.Context, m *models.Message, arg string) 
 		text += "<i>类似：" + esc(strings.Join(g.Others, "；")) + "</i>\n"
 	}
 	text += "\n请直接<b>回复这条消息</b>写下答复，再点「存为问答」存入资料库。"
-	id, err := h.out.send.send(ctx, outMessage{chatID: m.Chat.ID, text: text, replyTo: m.ID,
+	id, err := h.out.send.sendNow(ctx, outMessage{chatID: m.Chat.ID, text: text, replyTo: m.ID,
 		markup: &models.ForceReply{ForceReply: true, InputFieldPlaceholder: "写下答复…"}})
 	if err != nil {
 		h.log.Error("gap ticket not sent", "reason", err)

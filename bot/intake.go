@@ -23,22 +23,49 @@ func (r *runner) decode(raw json.RawMessage) (*models.Update, bool) {
 	return &u, true
 }
 
-// wanted reports whether an update is for the bot and must be stored.
-// Group chatter not addressed to the bot is neither stored nor handled.
-func (r *runner) wanted(u *models.Update) bool {
+// accept decides, before an update is stored or queued, whether it is for
+// the bot (group chatter not addressed to it is neither stored nor handled)
+// and within its sender's limits: one member's flood is dropped here, so it
+// never fills the queue that everyone else's questions go through. For the
+// first message over the limit in a row it returns the notice to send
+// instead. Staff are not limited.
+func (r *runner) accept(u *models.Update, now time.Time) (keep bool, notice *outMessage) {
 	switch {
 	case u.Message != nil:
 		if h := r.route.handoff; h.isStaffChat(u.Message.Chat.ID) {
-			return h.wants(u.Message) // in the staff chat only staff replies and commands
+			return h.wants(u.Message), nil // in the staff chat only staff replies and commands
 		}
-		it, _ := classify(u.Message, r.me, r.route.commands)
-		return it != intentIgnore
+		m := u.Message
+		it, _ := classify(m, r.me, r.route.commands)
+		switch {
+		case it == intentIgnore:
+			return false, nil
+		case it == intentJoined || it == intentMigrated || m.From == nil || r.route.staff.is(m.From):
+			return true, nil
+		}
+		ok, notify := r.limits.allow(m.From.ID, now)
+		if ok {
+			return true, nil
+		}
+		r.metrics.questions.WithLabelValues(string(m.Chat.Type), outcomeRateLimited).Inc()
+		if !notify {
+			return false, nil
+		}
+		n := outMessage{chatID: m.Chat.ID, group: isGroup(m.Chat.Type), text: esc(textRateLimit)}
+		if n.group {
+			n.replyTo = m.ID
+		}
+		return false, &n
 	case u.CallbackQuery != nil:
-		return true
+		if r.route.staff.is(&u.CallbackQuery.From) {
+			return true, nil
+		}
+		ok, _ := r.buttonLimits.allow(u.CallbackQuery.From.ID, now)
+		return ok, nil
 	case u.MyChatMember != nil:
-		return joinedGroup(u.MyChatMember)
+		return joinedGroup(u.MyChatMember), nil
 	}
-	return false
+	return false, nil
 }
 
 // joinedGroup reports whether a my_chat_member update says the bot was just
@@ -75,38 +102,78 @@ func chatKey(u *models.Update) int64 {
 }
 
 // intake turns raw updates into what to store (Raw nil for "skip but move
-// the offset past it"), stores them in one transaction and hands the new
-// ones to the workers.
-func (r *runner) intake(raws []json.RawMessage, source string) error {
-	batch := make([]PendingUpdate, 0, len(raws))
+// the offset past it"), stores them with any rate-limit notices in one
+// transaction and hands the new ones to the workers. Items that are not
+// updates (no update_id, not an object, an update that does not decode)
+// are skipped and counted in malformed. off is the offset the items were
+// fetched with (polling; -1 for a webhook): Telegram sends updates in order
+// of their IDs, so when the first item has no readable ID, no update was
+// skipped before it and moving the offset one past off skips at most that
+// item.
+func (r *runner) intake(raws []json.RawMessage, source string, off int64) (malformed int, err error) {
+	batch := make([]PendingUpdate, 0, len(raws)+1)
 	chats := make(map[int64]int64, len(raws))
-	for _, raw := range raws {
+	var notices []outMessage
+	now := time.Now()
+	for i, raw := range raws {
 		var head struct {
-			ID int64 `json:"update_id"`
+			ID *int64 `json:"update_id"`
 		}
-		if err := json.Unmarshal(raw, &head); err != nil {
-			r.log.Warn("update without an update_id skipped", "err", err)
+		if json.Unmarshal(raw, &head) != nil || head.ID == nil {
+			malformed++
+			if i == 0 && off >= 0 {
+				batch = append(batch, PendingUpdate{ID: off})
+			}
 			continue
 		}
-		p := PendingUpdate{ID: head.ID}
-		if u, ok := r.decode(raw); ok && r.wanted(u) {
+		p := PendingUpdate{ID: *head.ID}
+		var u models.Update
+		if json.Unmarshal(raw, &u) != nil {
+			malformed++
+		} else if keep, notice := r.accept(&u, now); keep {
 			p.Raw = raw
-			chats[head.ID] = chatKey(u)
+			chats[p.ID] = chatKey(&u)
+		} else if notice != nil {
+			notices = append(notices, *notice)
 		}
 		batch = append(batch, p)
 	}
-	fresh, err := r.store.TakeUpdates(batch)
-	if err != nil {
-		return err
+	if len(batch) == 0 && len(notices) == 0 {
+		return malformed, nil
 	}
+	fresh, queued, err := r.store.TakeUpdates(batch, notices)
+	if err != nil {
+		return malformed, err
+	}
+	r.send.out.add(queued)
 	for _, p := range fresh {
 		r.metrics.updates.WithLabelValues(source).Inc()
 		r.metrics.inflight.Inc()
 		if !r.disp.submit(job{update: p, chat: chats[p.ID]}) {
-			return nil // stopping: the rest waits in the inbox for the next start
+			r.metrics.inflight.Dec()
+			return malformed, nil // stopping: the rest waits in the inbox for the next start
 		}
 	}
-	return nil
+	return malformed, nil
+}
+
+// skipped logs items that were not updates, at most once a minute, so that
+// a server sending them cannot flood the log.
+func (r *runner) skipped(n int, source string) {
+	if n == 0 {
+		return
+	}
+	r.metrics.telegramErrors.WithLabelValues(string(kindMalformed)).Add(float64(n))
+	r.skipMu.Lock()
+	r.skippedN += n
+	if time.Since(r.skipLogged) < time.Minute {
+		r.skipMu.Unlock()
+		return
+	}
+	total := r.skippedN
+	r.skippedN, r.skipLogged = 0, time.Now()
+	r.skipMu.Unlock()
+	r.log.Warn("items that are not updates skipped (logged at most once a minute)", "source", source, "count", total)
 }
 
 // apiResponse is the Bot API's reply envelope.
@@ -121,15 +188,21 @@ type apiResponse struct {
 }
 
 // poll is the durable long-polling loop: the offset comes from the store,
-// and each batch is stored before the next getUpdates acknowledges it.
+// and each batch is stored before the next getUpdates acknowledges it. A
+// failed call, and a batch with items that are not updates, are followed by
+// a capped exponential back-off (Telegram's retry_after when it gives one),
+// so that a server in trouble is never polled in a hot loop.
 func (r *runner) poll(ctx context.Context) {
 	backoff := r.opts.RetryBase
 	for ctx.Err() == nil {
-		wait, err := r.pollOnce(ctx)
+		wait, malformed, err := r.pollOnce(ctx)
 		if err == nil {
 			r.health.reached()
-			backoff = r.opts.RetryBase
-			continue
+			r.skipped(malformed, "poll")
+			if malformed == 0 {
+				backoff = r.opts.RetryBase
+				continue
+			}
 		}
 		if ctx.Err() != nil {
 			return
@@ -138,7 +211,9 @@ func (r *runner) poll(ctx context.Context) {
 			wait = backoff
 			backoff = min(2*backoff, r.opts.RetryMax)
 		}
-		r.log.Warn("getUpdates failed", "err", err, "retry_in", wait)
+		if err != nil {
+			r.log.Warn("getUpdates failed", "err", err, "retry_in", wait)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -147,12 +222,13 @@ func (r *runner) poll(ctx context.Context) {
 	}
 }
 
-// pollOnce makes one getUpdates call; on failure it returns how long
-// Telegram asked to wait (0 when it did not say).
-func (r *runner) pollOnce(ctx context.Context) (time.Duration, error) {
+// pollOnce makes one getUpdates call and takes what it returns; it returns
+// how many items were not updates and, on failure, how long Telegram asked
+// to wait (0 when it did not say).
+func (r *runner) pollOnce(ctx context.Context) (time.Duration, int, error) {
 	off, err := r.store.Offset()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	body, _ := json.Marshal(map[string]any{
 		"offset":          off,
@@ -161,24 +237,24 @@ func (r *runner) pollOnce(ctx context.Context) (time.Duration, error) {
 	})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.opts.APIURL+"/bot"+r.opts.Token+"/getUpdates", bytes.NewReader(body))
 	if err != nil {
-		return 0, r.redact.Error(fmt.Errorf("getUpdates request: %w", err))
+		return 0, 0, r.redact.Error(fmt.Errorf("getUpdates request: %w", err))
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := r.http.Do(req)
 	if err != nil {
 		r.metrics.telegramErrors.WithLabelValues(string(kindNetwork)).Inc()
-		return 0, r.redact.Error(fmt.Errorf("getUpdates: %w", err))
+		return 0, 0, r.redact.Error(fmt.Errorf("getUpdates: %w", err))
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		r.metrics.telegramErrors.WithLabelValues(string(kindNetwork)).Inc()
-		return 0, r.redact.Error(fmt.Errorf("getUpdates: read: %w", err))
+		return 0, 0, r.redact.Error(fmt.Errorf("getUpdates: read: %w", err))
 	}
 	var ar apiResponse
 	if err := json.Unmarshal(data, &ar); err != nil {
 		r.metrics.telegramErrors.WithLabelValues(string(kindServer)).Inc()
-		return 0, fmt.Errorf("getUpdates: HTTP %d, unreadable reply", resp.StatusCode)
+		return 0, 0, fmt.Errorf("getUpdates: HTTP %d, unreadable reply", resp.StatusCode)
 	}
 	if !ar.OK {
 		kind := kindServer
@@ -192,16 +268,17 @@ func (r *runner) pollOnce(ctx context.Context) (time.Duration, error) {
 		}
 		r.metrics.telegramErrors.WithLabelValues(string(kind)).Inc()
 		wait := time.Duration(ar.Parameters.RetryAfter) * time.Second
-		return wait, r.redact.Error(fmt.Errorf("getUpdates: %d %s", ar.ErrorCode, ar.Description))
+		return wait, 0, r.redact.Error(fmt.Errorf("getUpdates: %d %s", ar.ErrorCode, ar.Description))
 	}
 	var raws []json.RawMessage
 	if err := json.Unmarshal(ar.Result, &raws); err != nil {
-		return 0, fmt.Errorf("getUpdates: result: %w", err)
+		return 0, 0, fmt.Errorf("getUpdates: result: %w", err)
 	}
 	if len(raws) == 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
-	return 0, r.intake(raws, "poll")
+	malformed, err := r.intake(raws, "poll", off)
+	return 0, malformed, err
 }
 
 // webhookHandler takes updates posted by Telegram: the secret token is
@@ -225,11 +302,13 @@ func (r *runner) webhookHandler() http.Handler {
 			http.Error(w, "not JSON", http.StatusBadRequest)
 			return
 		}
-		if err := r.intake([]json.RawMessage{data}, "webhook"); err != nil {
+		malformed, err := r.intake([]json.RawMessage{data}, "webhook", -1)
+		if err != nil {
 			r.log.Error("cannot store webhook update", "err", err)
 			http.Error(w, "cannot store update", http.StatusInternalServerError)
 			return
 		}
+		r.skipped(malformed, "webhook") // answered 200: Telegram must not send it again
 		r.health.reached()
 		w.WriteHeader(http.StatusOK)
 	})

@@ -19,21 +19,24 @@ import (
 
 // What the bot says, in short and warm Chinese.
 const (
-	textGreeting   = "你好！我是工会的问答助手 🙂"
-	textHowToAsk   = "有关工会服务、职工权益的问题，直接用文字问我就行。我会根据资料回答并注明出处，点「原文」能看到原话。"
-	textTryExample = "比如点下面的问题试试："
-	textGroupStart = "大家好！在群里 @我，或用 /ask 加上问题，或者回复我的消息，我就来回答。"
-	textGroupHello = "大家好，我是工会的问答助手！有问题请 @我，或用 /ask 加上问题，比如：/ask 农民工被拖欠工资怎么办？"
-	textNonText    = "我现在只能看懂文字问题哦，请把问题用文字发给我吧。"
-	textEmptyAsk   = "请把问题写在后面，比如：/ask 送外卖累了哪里能歇脚？"
-	textNoText     = "没看到问题的文字，请用一句话说说想了解什么，比如：孩子考上大学，工会有助学金吗？"
-	textRateLimit  = "问得有点快啦，请稍后再问。"
-	textFailed     = "抱歉，我这会儿没能答上来，请稍后再问一次。"
-	textPanic      = "抱歉，我这边出了点问题，请稍后再问一次。"
-	textGone       = "这段原文已经不在资料库里了。"
-	textThanksUp   = "谢谢反馈！"
-	textThanksDown = "谢谢，我们会把这个问题转给工会的同事。"
-	textTooEarly   = "请稍等，答案还在保存中。"
+	textGreeting    = "你好！我是工会的问答助手 🙂"
+	textHowToAsk    = "有关工会服务、职工权益的问题，直接用文字问我就行。我会根据资料回答并注明出处，点「原文」能看到原话。"
+	textTryExample  = "比如点下面的问题试试："
+	textGroupStart  = "大家好！在群里 @我，或用 /ask 加上问题，或者回复我的消息，我就来回答。"
+	textGroupHello  = "大家好，我是工会的问答助手！有问题请 @我，或用 /ask 加上问题，比如：/ask 农民工被拖欠工资怎么办？"
+	textNonText     = "我现在只能看懂文字问题哦，请把问题用文字发给我吧。"
+	textEmptyAsk    = "请把问题写在后面，比如：/ask 送外卖累了哪里能歇脚？"
+	textNoText      = "没看到问题的文字，请用一句话说说想了解什么，比如：孩子考上大学，工会有助学金吗？"
+	textRateLimit   = "问得有点快啦，请稍后再问。"
+	textFailed      = "抱歉，我这会儿没能答上来，请稍后再问一次。"
+	textPanic       = "抱歉，我这边出了点问题，请稍后再问一次。"
+	textGone        = "这段原文已经不在资料库里了。"
+	textThanksUp    = "谢谢反馈！"
+	textThanksDown  = "谢谢，我们会把这个问题转给工会的同事。"
+	textTooEarly    = "请稍等，答案还在保存中。"
+	textThanksOther = "谢谢，已记下您的看法。"
+	textNotAsker    = "只有提问的人可以评价这个回答。"
+	textGivenUp     = "抱歉，这条消息我没能处理，请换个说法再问一次。"
 )
 
 // members serves the union's members: it answers their questions with
@@ -45,7 +48,6 @@ type members struct {
 	// store keeps the question log (for the buttons and staff reports) and
 	// which groups were greeted.
 	store   *Store
-	limits  *userLimits
 	metrics *metrics
 	log     *slog.Logger
 	// timeout bounds one answer.
@@ -98,15 +100,16 @@ func (mb *members) greetGroup(ctx context.Context, chatID int64) {
 	if !first {
 		return
 	}
-	if _, err := mb.out.send.send(ctx, outMessage{chatID: chatID, group: true, text: esc(textGroupHello)}); err != nil {
-		mb.log.Error("message not sent", "chat", chatID, "reason", err)
+	if err := mb.out.send.send(ctx, outMessage{chatID: chatID, group: true, text: esc(textGroupHello)}); err != nil {
+		mb.log.Error("message not queued", "chat", chatID, "reason", err)
 	}
 }
 
-// answer answers a member's question. It returns whether the update is
-// done and the question to record with it; an update not done (the bot is
-// shutting down mid-answer) stays in the inbox and is answered after the
-// restart.
+// answer answers a member's question (the rate limit was applied when the
+// update was taken). It returns whether the update is done and the question
+// to record with it; an update not done (the bot is shutting down
+// mid-answer) stays in the inbox and is answered after the restart. The
+// answer's messages go to the outbox with the update's Finish.
 func (mb *members) answer(ctx context.Context, id int64, m *models.Message, q string) (done bool, rec *QuestionRecord) {
 	return mb.answerAs(ctx, id, m, q, false)
 }
@@ -120,13 +123,6 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 	if m.From != nil {
 		userID = m.From.ID
 	}
-	if ok, notify := mb.limits.allow(userID, start); !ok {
-		mb.metrics.questions.WithLabelValues(chatType, outcomeRateLimited).Inc()
-		if notify {
-			mb.out.reply(ctx, m, esc(textRateLimit), nil)
-		}
-		return true, nil
-	}
 
 	stopTyping := mb.out.keepTyping(ctx, m.Chat.ID)
 	actx, cancel := context.WithTimeout(ctx, mb.timeout)
@@ -134,7 +130,7 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 	cancel()
 	stopTyping()
 
-	rec = &QuestionRecord{UpdateID: id, Time: start.UTC(), ChatType: chatType, Question: q}
+	rec = &QuestionRecord{UpdateID: id, Time: start.UTC(), ChatType: chatType, Question: q, Asker: mb.store.userKey(userID)}
 	outcome := outcomeAnswered
 	if err != nil && ctx.Err() != nil {
 		return false, nil // shutting down: the update stays in the inbox and is answered after restart
@@ -183,7 +179,7 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 	texts[0] = header + texts[0]
 	group := isGroup(m.Chat.Type)
 	for i, t := range texts {
-		out := outMessage{chatID: m.Chat.ID, group: group, text: t}
+		out := outMessage{chatID: m.Chat.ID, group: group, text: t, question: id}
 		if i == 0 && group {
 			out.replyTo = m.ID
 		}
@@ -204,14 +200,8 @@ func (mb *members) answerAs(ctx context.Context, id int64, m *models.Message, q 
 			}
 			out.markup = handoffButton
 		}
-		if _, err := mb.out.send.send(ctx, out); err != nil {
-			if ctx.Err() != nil && i == 0 {
-				return false, nil // shutting down before anything was sent: answer after restart
-			}
-			mb.log.Error("answer not sent", "chat", m.Chat.ID, "reason", err)
-			rec.Failed = true
-			outcome = outcomeError
-			break
+		if err := mb.out.send.send(ctx, out); err != nil {
+			mb.log.Error("answer not queued", "chat", m.Chat.ID, "reason", err)
 		}
 	}
 	mb.count(chatType, outcome, start)
@@ -273,21 +263,29 @@ func (mb *members) showPassage(ctx context.Context, cq *models.CallbackQuery, c 
 		if i == 0 {
 			out.replyTo = msg.ID
 		}
-		if _, err := mb.out.send.send(ctx, out); err != nil {
-			mb.log.Error("passage not sent", "chat", msg.Chat.ID, "reason", err)
+		if err := mb.out.send.send(ctx, out); err != nil {
+			mb.log.Error("passage not queued", "chat", msg.Chat.ID, "reason", err)
 			return
 		}
 	}
 }
 
-// feedback stores 👍 / 👎 with the question.
+// feedback stores 👍 / 👎 with the question: the asker's as theirs, another
+// group member's as their own view (see Store.SetFeedback).
 func (mb *members) feedback(ctx context.Context, cq *models.CallbackQuery, c callback) {
-	if _, err := mb.store.SetFeedback(c.Question, c.N); err != nil {
+	q, err := mb.store.SetFeedback(c.Question, cq.From.ID, c.N)
+	switch {
+	case errors.Is(err, ErrNotAsker):
+		mb.out.ack(ctx, cq, textNotAsker)
+		return
+	case err != nil:
 		mb.log.Warn("feedback not stored", "err", err)
 		mb.out.ack(ctx, cq, textTooEarly)
 		return
 	}
 	switch {
+	case q.Asker != mb.store.userKey(cq.From.ID) && q.Asker != "":
+		mb.out.ack(ctx, cq, textThanksOther)
 	case c.N > 0:
 		mb.out.ack(ctx, cq, textThanksUp)
 	case mb.handoff.afterDown(ctx, cq, c.Question), mb.handoff.offered():

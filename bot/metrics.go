@@ -28,6 +28,9 @@ type metrics struct {
 	tickets        *prometheus.CounterVec // event
 	firstAnswer    prometheus.Histogram
 	saved          *prometheus.CounterVec // event
+	outbox         *prometheus.CounterVec // result
+	outboxPending  prometheus.Gauge
+	storeRecovered prometheus.Counter
 }
 
 // counterSource is an Answerer that counts its generated answers
@@ -102,6 +105,19 @@ func newMetrics(a Answerer) *metrics {
 		}, []string{"event"}),
 	}
 	m.reg.MustRegister(m.tickets, m.firstAnswer, m.saved)
+	m.outbox = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "qa_bot_outbox_messages_total",
+		Help: "Messages leaving the durable outbox, by result (delivered, refused: Telegram will never take it, expired: tried for a day).",
+	}, []string{"result"})
+	m.outboxPending = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "qa_bot_outbox_pending",
+		Help: "Messages waiting in the durable outbox for Telegram to take them.",
+	})
+	m.storeRecovered = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "qa_bot_store_recoveries_total",
+		Help: "Starts that found bot.db damaged, moved it aside and salvaged it into a fresh store (1 for this process when it did).",
+	})
+	m.reg.MustRegister(m.outbox, m.outboxPending, m.storeRecovered)
 	m.reg.MustRegister(m.questions, m.latency, m.telegramErrors, m.retries, m.updates, m.panics, m.sent, m.inflight, m.staff,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if a == nil {

@@ -20,24 +20,21 @@ type replier struct {
 }
 
 // reply sends HTML text to the message's chat (in a group, as a reply to
-// it) and returns the sent message's ID, 0 when it was not sent. about is
-// the document the reply is about ("" for none): a file sent later as a
-// reply to this message replaces that document.
-func (o *replier) reply(ctx context.Context, m *models.Message, html string, markup models.ReplyMarkup) int {
-	return o.replyAbout(ctx, m, html, markup, "")
+// it), through the durable outbox (see sender.send).
+func (o *replier) reply(ctx context.Context, m *models.Message, html string, markup models.ReplyMarkup) {
+	o.replyAbout(ctx, m, html, markup, "")
 }
 
-// replyAbout is reply for a message about one document.
-func (o *replier) replyAbout(ctx context.Context, m *models.Message, html string, markup models.ReplyMarkup, about string) int {
+// replyAbout is reply for a message about one document ("" for none): a
+// file sent later as a reply to this message replaces that document.
+func (o *replier) replyAbout(ctx context.Context, m *models.Message, html string, markup models.ReplyMarkup, about string) {
 	out := outMessage{chatID: m.Chat.ID, group: isGroup(m.Chat.Type), text: html, markup: markup, about: about}
 	if out.group {
 		out.replyTo = m.ID
 	}
-	id, err := o.send.send(ctx, out)
-	if err != nil {
-		o.log.Error("message not sent", "chat", m.Chat.ID, "reason", err)
+	if err := o.send.send(ctx, out); err != nil {
+		o.log.Error("message not queued", "chat", m.Chat.ID, "reason", err)
 	}
-	return id
 }
 
 // replyAll sends HTML segments packed into as few messages as fit.

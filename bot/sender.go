@@ -29,6 +29,7 @@ const (
 	kindNetwork    errKind = "network"
 	kindServer     errKind = "server"
 	kindCanceled   errKind = "canceled"
+	kindMalformed  errKind = "malformed_update" // a getUpdates item or webhook body that is not an update
 )
 
 // classifyErr sorts an error from the go-telegram/bot client. Anything that
@@ -91,16 +92,19 @@ func (r redactor) Error(err error) error {
 	return &redactedError{msg: r.String(err.Error()), err: err}
 }
 
-// sender makes outgoing Telegram calls: paced under Telegram's limits
-// (overall and per group), retried on 429 after retry_after, on 5xx and
-// network errors with capped exponential back-off, and following a group's
-// migration to a supergroup.
+// sender makes outgoing Telegram calls, paced under Telegram's limits
+// (overall and per group). Messages go through the durable outbox (send,
+// delivered by out); other calls (button acknowledgements, menus, the
+// webhook) are made at once with call: retried on 429 after retry_after, on
+// 5xx and network errors with capped exponential back-off, and following a
+// group's migration to a supergroup.
 type sender struct {
 	b         *tg.Bot
 	log       *slog.Logger
 	metrics   *metrics
 	redact    redactor
 	store     *Store
+	out       *deliverer
 	global    *rate.Limiter
 	groupRate rate.Limit
 	groupMax  int
@@ -213,12 +217,78 @@ type outMessage struct {
 	replyTo int    // message to reply to, 0 for none
 	markup  models.ReplyMarkup
 	// about is the document the message is about, "" for none; it is
-	// recorded once the message is sent (Store.SetMessageDoc).
+	// recorded once the message is delivered (Store.SetMessageDoc).
 	about string
+	// question is the update ID of the question the message answers, 0
+	// for none: the question is recorded as failed if Telegram refuses it.
+	question int64
 }
 
-// send sends one HTML message and returns the sent message's ID.
-func (s *sender) send(ctx context.Context, m outMessage) (int, error) {
+// replies collects the messages a handler sends while it handles one
+// update: they are queued in the outbox in the same transaction that marks
+// the update answered (runner.finish), so that a crash either loses the
+// answer and the update is answered again, or keeps both.
+type replies struct {
+	mu   sync.Mutex
+	msgs []outMessage
+}
+
+type repliesKey struct{}
+
+// withReplies returns a context whose sends are collected in the returned
+// replies instead of being queued at once.
+func withReplies(ctx context.Context) (context.Context, *replies) {
+	r := &replies{}
+	return context.WithValue(ctx, repliesKey{}, r), r
+}
+
+// take returns the collected messages and forgets them.
+func (r *replies) take() []outMessage {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.msgs
+	r.msgs = nil
+	return m
+}
+
+// send hands a message to the outbox, which delivers it in order for its
+// chat, durably: it is tried until Telegram takes or refuses it (see
+// deliverer). Within a handler (a context from withReplies) it is sent once
+// the update is finished; otherwise it is queued at once. The error is only
+// about storing it; delivery failures are logged by the deliverer.
+func (s *sender) send(ctx context.Context, m outMessage) error {
+	if r, ok := ctx.Value(repliesKey{}).(*replies); ok {
+		r.mu.Lock()
+		r.msgs = append(r.msgs, m)
+		r.mu.Unlock()
+		return nil
+	}
+	return s.queue([]outMessage{m})
+}
+
+// queue puts messages in the outbox now. When the store cannot take them
+// (a full disk) they are delivered from memory: they would be lost in a
+// crash, but a member waiting now still gets them.
+func (s *sender) queue(msgs []outMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	entries, err := s.store.Queue(msgs)
+	if err != nil {
+		s.out.add(memoryEntries(msgs))
+		return err
+	}
+	s.out.add(entries)
+	return nil
+}
+
+// sendNow sends one HTML message at once, outside the outbox, and returns
+// the sent message's ID: for a message whose ID is needed right away or
+// whose failure the caller reports (a ticket posted to the staff chat, whose
+// ID maps replies to it; a staff answer relayed to a member, whose outcome
+// staff are told). It is retried as call is, within its budget, and not
+// kept across a restart: everything else goes through send.
+func (s *sender) sendNow(ctx context.Context, m outMessage) (int, error) {
 	var id int
 	var sentTo int64 // the chat, after a migration the supergroup
 	err := s.call(ctx, "sendMessage", m.chatID, m.group, func(ctx context.Context, chatID int64) error {
@@ -249,6 +319,16 @@ func (s *sender) send(ctx context.Context, m outMessage) (int, error) {
 		}
 	}
 	return id, nil
+}
+
+// memoryEntries are outbox entries for messages that are not in the store.
+func memoryEntries(msgs []outMessage) []outboxEntry {
+	now := time.Now()
+	out := make([]outboxEntry, len(msgs))
+	for i, m := range msgs {
+		out[i] = outboxEntry{msg: m, queued: now}
+	}
+	return out
 }
 
 // typing shows the typing indicator once; failures are only counted.

@@ -85,7 +85,7 @@ func actor(u *models.User) string {
 // sayUnder sends text as a reply to the message whose button was pressed.
 func sayUnder(ctx context.Context, out *replier, msg *models.Message, text, about string) {
 	o := outMessage{chatID: msg.Chat.ID, text: text, replyTo: msg.ID, about: about}
-	if _, err := out.send.send(ctx, o); err != nil {
-		out.log.Error("message not sent", "chat", msg.Chat.ID, "reason", err)
+	if err := out.send.send(ctx, o); err != nil {
+		out.log.Error("message not queued", "chat", msg.Chat.ID, "reason", err)
 	}
 }

@@ -40,9 +40,33 @@ func (s *Store) SetMessageDoc(chatID int64, msgID int, docID string) error {
 	return nil
 }
 
+// noteMessageDoc remembers, in memory, that the bot's message msgID in
+// chatID is about the document docID, from the moment Telegram took it
+// until Delivered has recorded it.
+func (s *Store) noteMessageDoc(chatID int64, msgID int, docID string) {
+	s.recentMu.Lock()
+	defer s.recentMu.Unlock()
+	if s.recent == nil {
+		s.recent = map[string]string{}
+	}
+	s.recent[string(messageKey(chatID, msgID))] = docID
+}
+
+func (s *Store) forgetMessageDoc(key []byte) {
+	s.recentMu.Lock()
+	defer s.recentMu.Unlock()
+	delete(s.recent, string(key))
+}
+
 // MessageDoc returns the document the bot's message msgID in chatID is
 // about, and false when it is about none (or was sent before retention).
 func (s *Store) MessageDoc(chatID int64, msgID int) (string, bool, error) {
+	s.recentMu.Lock()
+	doc, noted := s.recent[string(messageKey(chatID, msgID))]
+	s.recentMu.Unlock()
+	if noted {
+		return doc, true, nil
+	}
 	var rec messageDoc
 	var ok bool
 	err := s.db.View(func(tx *bolt.Tx) error {
