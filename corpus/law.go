@@ -344,3 +344,16 @@ func WholeArticle(ps []Passage, i int) (text string, ok bool) {
 	}
 	return b.String(), true
 }
+
+// IsItem reports whether a line of a passage is an enumerated item —
+// （一）…, 1. … — which reads only with the line that introduces it.
+func IsItem(line string) bool { return isItem(strings.TrimSpace(line)) }
+
+// WithoutArticleLabel is a passage line without the 第十九条 it opens with,
+// for quoting: the citation already names the article.
+func WithoutArticleLabel(line string) string {
+	if _, _, rest, ok := articleStart(strings.TrimSpace(line)); ok && rest != "" {
+		return rest
+	}
+	return line
+}
