@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 
 	"github.com/gonghui/qa/config"
@@ -24,8 +25,14 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	mode := fl.String("mode", string(rag.ModeFused), "retrieval: fused, lexical or dense")
 	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
 	denseWeight := fl.Float64("dense-weight", 0, "weight of the dense ranking in the fusion (0: the default)")
-	minCoverage := fl.Float64("min-coverage", 0, "coverage threshold for answering (0: the default)")
+	covWeight := fl.Float64("coverage-weight", -1, "weight of coverage in reordering the best passages (experiment)")
+	threshold := fl.Float64("threshold", 0, "the decision's probability threshold for answering (0: the default)")
+	features := fl.Bool("features", false, "print each case's evidence as a JSON line, for -fit")
+	fit := fl.String("fit", "", "fit the decision on these comma-separated -features files (held-out folds) and print it")
 	require := fl.String("require", "", "fail unless the figures meet these, e.g. recall_at_1>=0.95,false_abstain<=0.05")
+	if err := fl.Parse(args); err == nil && *fit != "" {
+		return fitDecision(strings.Split(*fit, ","), stdout)
+	}
 	if err := fl.Parse(args); err != nil || *questions == "" || *k <= 0 {
 		return usageError{"usage: gonghui-qa eval -questions FILE [-k 5] [-json] [-mode fused|lexical|dense] [-sweep] [-require field>=x,...]"}
 	}
@@ -48,17 +55,23 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		if *denseWeight > 0 {
 			o.DenseWeight = *denseWeight
 		}
-		if *minCoverage > 0 {
-			o.MinCoverage = *minCoverage
+		if *threshold > 0 {
+			o.Decision.Threshold = *threshold
+		}
+		if *covWeight >= 0 {
+			o.CoverageWeight = *covWeight
 		}
 	})
 	if *sweep {
-		confs, err := eval.Confidences(ctx, e.WithOptions(func(o *rag.Options) { o.MinCoverage = 1e-9 }), cases)
+		confs, err := eval.Confidences(ctx, e, cases)
 		if err != nil {
 			return err
 		}
 		eval.WriteSweep(stdout, confs)
 		return nil
+	}
+	if *features {
+		return eval.WriteSamples(ctx, stdout, e, filepath.Base(*questions), cases)
 	}
 	rep, err := eval.Run(ctx, e, cases, *k)
 	if err != nil {
@@ -81,4 +94,18 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return fmt.Errorf("%s: below the required figures: %s", *questions, strings.Join(failed, "; "))
 	}
 	return nil
+}
+
+// fitDecision fits the answer decision on samples written by eval -features,
+// reports it on held-out folds, and prints the model fitted on all of them.
+func fitDecision(files []string, stdout io.Writer) error {
+	var samples []eval.Sample
+	for _, f := range files {
+		s, err := eval.LoadSamples(f)
+		if err != nil {
+			return err
+		}
+		samples = append(samples, s...)
+	}
+	return eval.WriteFit(stdout, samples)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/gonghui/qa/config"
 	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/lexicon"
 	"github.com/gonghui/qa/rag/llm"
 )
 
@@ -29,16 +31,22 @@ func openEngine(ctx context.Context, cfg config.Config, log *slog.Logger) (*rag.
 // when it is current.
 func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, src rag.Source, name string) (*rag.Engine, *rag.Watcher, rag.Reload, error) {
 	folder := zh.NewFolder()
-	an, err := rag.NewAnalyzer(folder, "")
+	lex, err := lexicon.Default()
 	if err != nil {
 		return nil, nil, rag.Reload{}, err
 	}
+	if cfg.LexiconFile != "" {
+		if err := lex.ExtendFile(cfg.LexiconFile); err != nil {
+			return nil, nil, rag.Reload{}, fmt.Errorf("LEXICON_FILE: %w", err)
+		}
+	}
+	an := rag.NewAnalyzer(folder, lex)
 	models, err := newModels(cfg, folder, log)
 	if err != nil {
 		return nil, nil, rag.Reload{}, err
 	}
 	open := func(emb rag.Embedder) (*rag.Engine, *rag.Watcher, rag.Reload, error) {
-		weight := 0.0 // the default, measured for the offline embedding
+		weight := 0.0 // the offline embedding adds nothing to BM25 (BENCHMARKS.md): not queried
 		if _, offline := emb.(*rag.HashEmbedder); !offline {
 			weight = 1 // a model's embedding understands wording; weigh it as BM25
 		}

@@ -28,6 +28,9 @@ type Config struct {
 	// carries are part of the corpus (default true), beside the built-in
 	// report or CORPUS_DIR's documents; false leaves them out.
 	BuiltinLaws bool
+	// LexiconFile is LEXICON_FILE: a union's own additions to the built-in
+	// lexicon of members' words (rag/lexicon's format), loaded at start.
+	LexiconFile string
 
 	TelegramToken  string  // TELEGRAM_BOT_TOKEN or TELEGRAM_BOT_TOKEN_FILE (secret)
 	TelegramAPIURL string  // TELEGRAM_API_URL: a self-hosted Bot API server
@@ -86,6 +89,7 @@ const maxSecretFile = 64 << 10
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		CorpusDir:      strings.TrimSpace(getenv("CORPUS_DIR")),
+		LexiconFile:    strings.TrimSpace(getenv("LEXICON_FILE")),
 		DataDir:        strings.TrimSpace(getenv("DATA_DIR")),
 		TelegramAPIURL: strings.TrimRight(strings.TrimSpace(getenv("TELEGRAM_API_URL")), "/"),
 		WebhookURL:     strings.TrimSpace(getenv("WEBHOOK_URL")),
@@ -348,6 +352,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("corpus_dir", c.CorpusDir),
 		slog.Bool("builtin_laws", c.BuiltinLaws),
+		slog.String("lexicon_file", c.LexiconFile),
 		slog.String("data_dir", c.DataDir),
 		slog.String("telegram_api_url", c.TelegramAPIURL),
 		slog.String("telegram_bot_token", set(c.TelegramToken)),

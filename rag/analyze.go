@@ -1,65 +1,42 @@
 package rag
 
 import (
-	"bufio"
-	_ "embed"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/gonghui/qa/corpus/zh"
+	"github.com/gonghui/qa/rag/lexicon"
 )
 
-//go:embed thesaurus.txt
-var defaultThesaurus string
-
-// Analyzer turns text into search terms: folded (NFKC, 繁→简, lower case),
-// then Chinese runs into character bigrams, and Latin words and numbers
-// (54.27 stays whole) into single terms. It also expands questions with the
-// domain thesaurus. It is safe for concurrent use.
+// Analyzer turns text into search terms: folded (NFKC, 繁→简, lower case,
+// everyday and dialect function words to the standard ones), then Chinese
+// runs into character bigrams and trigrams, and Latin words and numbers
+// (54.27 stays whole) into single terms. It expands questions with the
+// lexicon's concepts — members' words to the documents' words — and with the
+// Arabic forms of Chinese numbers. It is safe for concurrent use.
 type Analyzer struct {
-	folder    *zh.Folder
-	thesaurus []synonym
+	folder *zh.Folder
+	lex    *lexicon.Lexicon
+	// terms[c] are concept c's document terms, folded.
+	terms [][]string
 }
 
-// synonym is one thesaurus entry: when a question contains any of words, the
-// report's terms are searched too.
-type synonym struct {
-	terms []string
-	words []string
-}
-
-// NewAnalyzer builds an analyzer with the thesaurus given in the format of
-// rag/thesaurus.txt ("report terms = everyday words"); "" means the built-in one.
-func NewAnalyzer(folder *zh.Folder, thesaurus string) (*Analyzer, error) {
-	if thesaurus == "" {
-		thesaurus = defaultThesaurus
+// NewAnalyzer builds an analyzer over a lexicon (lexicon.Default(), perhaps
+// extended by a union's own file).
+func NewAnalyzer(folder *zh.Folder, lex *lexicon.Lexicon) *Analyzer {
+	a := &Analyzer{folder: folder, lex: lex}
+	for _, c := range lex.Concepts() {
+		ts := make([]string, 0, len(c.Terms))
+		for _, t := range c.Terms {
+			if f := folder.Fold(t); f != "" {
+				ts = append(ts, f)
+			}
+		}
+		a.terms = append(a.terms, ts)
 	}
-	a := &Analyzer{folder: folder}
-	sc := bufio.NewScanner(strings.NewReader(thesaurus))
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if i := strings.Index(text, "#"); i >= 0 {
-			text = strings.TrimSpace(text[:i])
-		}
-		if text == "" {
-			continue
-		}
-		left, right, ok := strings.Cut(text, "=")
-		if !ok {
-			return nil, fmt.Errorf("thesaurus line %d: want \"terms = words\", got %q", line, text)
-		}
-		s := synonym{terms: strings.Fields(folder.Fold(left)), words: strings.Fields(folder.Fold(right))}
-		if len(s.terms) == 0 || len(s.words) == 0 {
-			return nil, fmt.Errorf("thesaurus line %d: empty side in %q", line, text)
-		}
-		a.thesaurus = append(a.thesaurus, s)
-	}
-	return a, nil
+	return a
 }
 
 // Fold is the matching form of text (see zh.Folder).
@@ -114,22 +91,33 @@ type Query struct {
 	Folded string
 	// Terms are the question's own search terms.
 	Terms []string
-	// Expanded are terms added by the thesaurus and by number forms.
+	// Expanded are terms added by the lexicon and by number forms.
 	Expanded []string
+	// Weights is each search term's weight: 1 for the question's own terms,
+	// less for expansions (expandWeight, gappedWeight).
+	Weights map[string]float64
+	// Concepts names the lexicon concepts the question mentions.
+	Concepts []string
 	// units are the question's content characters (and Latin or number
 	// tokens), for judging how much of the question a passage covers.
 	units []unit
-	// synonyms[i] are the report terms of the i-th thesaurus entry the
-	// question triggered.
-	synonyms [][]string
+	// synonyms[i] are the document terms of the i-th concept or number form
+	// the question triggered, and synKnown[i] whether the corpus has any.
+	synonyms   [][]string
+	synKnown   []bool
+	synConcept []string // the concept's name, "" for a number form
+	// absent is true when the question names a lexicon concept that no
+	// document mentions.
+	absent bool
 }
 
 // unit is one content character of a question, with what would cover it.
 type unit struct {
 	r          rune
-	prev, next string // bigrams with its neighbours in the same run, or ""
-	token      string // a Latin word or number as a whole ("" for Chinese)
-	syn        []int  // thesaurus entries whose everyday word spans it
+	prev, next string  // bigrams with its neighbours in the same run, or ""
+	token      string  // a Latin word or number as a whole ("" for Chinese)
+	syn        []int   // synonyms whose words span it
+	mult       float64 // the weight of its sentence (contextWeight or 1)
 }
 
 // EmbedText is the text the dense embedding sees for the query.
@@ -137,65 +125,86 @@ func (q Query) EmbedText() string {
 	return q.Folded + " " + strings.Join(q.Expanded, " ")
 }
 
-// Prepare folds a question, cuts stop words, and expands it with the
-// thesaurus and the Arabic forms of Chinese numbers. known reports whether a
-// bigram occurs in the corpus: a one-character stop word that forms a corpus
-// word with a neighbour is kept (就 in 就业); nil keeps none.
-func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
-	folded := a.folder.Fold(question)
-	q := Query{Raw: folded}
+// Weights of expansion terms against the question's own (1): a concept's
+// document terms stand in for the member's word, a little less sure; a word
+// matched with characters inserted (签了个合同 ~ 签合同) less still. Chosen
+// with eval over all question sets (see BENCHMARKS.md).
+const (
+	expandWeight = 0.7
+	gappedWeight = 0.4
+	// longTermBigram scales the bigrams of a document term longer than three
+	// characters.
+	longTermBigram = 0.4
+)
+
+// Vocabulary is what Prepare needs to know of the corpus: whether a term
+// (a bigram, trigram, Latin word or number) occurs in any passage.
+type Vocabulary interface {
+	Known(term string) bool
+}
+
+// Prepare folds a question, finds the lexicon concepts it mentions, cuts
+// stop words, and expands it with the concepts' document terms and the
+// Arabic forms of Chinese numbers. vocab tells which terms occur in the
+// corpus: a one-character stop word that forms a corpus word with a
+// neighbour is kept (就 in 就业), and a concept none of whose document terms
+// the corpus has marks the question as naming something absent; nil knows
+// nothing.
+func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
+	known := func(t string) bool { return vocab != nil && vocab.Known(t) }
+	folded := a.lex.FoldDialect(a.folder.Fold(question))
+	q := Query{Raw: folded, Weights: map[string]float64{}}
 	rs := []rune(folded)
-	// Thesaurus first, on the question as typed (its words may hold stop
-	// characters, e.g. 写的信).
 	synAt := make([][]int, len(rs))
-	// A member who writes a report term (母婴休息室) means that term: an
-	// everyday word inside it (休息室) does not trigger another entry.
-	literal := make([][]int, len(rs)) // entries whose report terms cover the rune
-	for k, s := range a.thesaurus {
-		for _, t := range s.terms {
-			tr := []rune(t)
-			for i := 0; i+len(tr) <= len(rs); i++ {
-				if len(tr) > 1 && string(rs[i:i+len(tr)]) == t {
-					for j := i; j < i+len(tr); j++ {
-						literal[j] = append(literal[j], k)
-					}
+	expansion := map[string]float64{} // expansion term → weight
+	// Concepts first, on the question as typed (their words may hold stop
+	// characters: 签了合同).
+	seen := map[int]int{} // concept → index in q.synonyms
+	for _, m := range lexicon.Dominant(a.lex.Match(folded)) {
+		w := expandWeight
+		if m.Gapped {
+			w = gappedWeight
+		}
+		k, ok := seen[m.Concept]
+		if !ok {
+			k = len(q.synonyms)
+			seen[m.Concept] = k
+			terms := a.terms[m.Concept]
+			corpusHas := false
+			for _, t := range terms {
+				if termKnown(t, known) {
+					corpusHas = true
 				}
+			}
+			q.synonyms = append(q.synonyms, terms)
+			q.synKnown = append(q.synKnown, corpusHas)
+			q.synConcept = append(q.synConcept, m.Name)
+			q.Concepts = append(q.Concepts, m.Name)
+			if !corpusHas && !m.Gapped {
+				q.absent = true
 			}
 		}
-	}
-	// inside reports whether runes [i, i+n) all lie in report terms of
-	// entries other than k.
-	inside := func(k, i, n int) bool {
-		for j := i; j < i+n; j++ {
-			if len(literal[j]) == 0 || slices.Contains(literal[j], k) {
-				return false
+		for _, t := range q.synonyms[k] {
+			long := utf8.RuneCountInString(t) > 3
+			for _, term := range Terms(t) {
+				tw := w
+				if long && utf8.RuneCountInString(term) == 2 && isHanString(term) {
+					// A long phrase (每满一年支付一个月工资) is told by its
+					// trigrams; its bigrams (一年, 支付) are everywhere.
+					tw *= longTermBigram
+				}
+				expansion[term] = max(expansion[term], tw)
 			}
 		}
-		return true
-	}
-	var expansions []string
-	for k, s := range a.thesaurus {
-		hit := false
-		for _, w := range s.words {
-			wr := []rune(w)
-			for i := 0; i+len(wr) <= len(rs); i++ {
-				if string(rs[i:i+len(wr)]) != w || inside(k, i, len(wr)) {
-					continue
-				}
-				if !hit {
-					hit = true
-					q.synonyms = append(q.synonyms, s.terms)
-					expansions = append(expansions, s.terms...)
-				}
-				for k := i; k < i+len(wr); k++ {
-					synAt[k] = append(synAt[k], len(q.synonyms)-1)
-				}
-			}
+		for i := m.Start; i < m.End && i < len(rs); i++ {
+			synAt[i] = append(synAt[i], k)
 		}
 	}
 	for _, nf := range numberForms(folded) {
 		q.synonyms = append(q.synonyms, []string{nf.value})
-		expansions = append(expansions, nf.value)
+		q.synKnown = append(q.synKnown, known(nf.value))
+		q.synConcept = append(q.synConcept, "")
+		expansion[nf.value] = max(expansion[nf.value], expandWeight)
 		for k := nf.start; k < nf.end; k++ {
 			synAt[k] = append(synAt[k], len(q.synonyms)-1)
 		}
@@ -220,19 +229,114 @@ func (a *Analyzer) Prepare(question string, known func(string) bool) Query {
 		i += n
 	}
 	for _, i := range single {
-		keep := known != nil && !zh.IsParticle(rs[i]) && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
+		keep := !zh.IsParticle(rs[i]) && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
 			(i+1 < len(rs) && stopped[i+1] != ' ' && known(string(rs[i:i+2]))))
 		if !keep {
 			stopped[i] = ' '
 		}
 	}
-	q.Folded = strings.Join(strings.Fields(string(stopped)), " ")
-	q.Terms = Terms(q.Folded)
-	for _, e := range expansions {
-		q.Expanded = append(q.Expanded, Terms(e)...)
+	// A long message tells its story first and asks at the end: words of
+	// sentences that ask nothing count for less, and a closing frame such as
+	// 这合法吗 or 咋整 names no topic at all.
+	mult := make([]float64, len(rs))
+	spans := sentenceSpans(rs)
+	asking := make([]bool, len(spans))
+	anyAsks, allAsk := false, true
+	for i, sp := range spans {
+		asking[i] = zh.Asks(string(rs[sp[0]:sp[1]]))
+		anyAsks = anyAsks || asking[i]
+		allAsk = allAsk && asking[i]
 	}
-	q.units = units(stopped, synAt)
+	for i, sp := range spans {
+		m := 1.0
+		if anyAsks && !allAsk && !asking[i] {
+			m = contextWeight
+		}
+		for k := sp[0]; k < sp[1]; k++ {
+			mult[k] = m
+		}
+		if asking[i] {
+			end := sp[1]
+			for end > sp[0] && !unicode.IsLetter(rs[end-1]) && !unicode.IsDigit(rs[end-1]) {
+				end--
+			}
+			if n := zh.QuestionFrameBefore(rs[sp[0]:end]); n > 0 && n < end-sp[0] {
+				for k := end - n; k < end; k++ {
+					stopped[k] = ' '
+				}
+				end -= n
+			}
+			if end > sp[0]+1 && (rs[end-1] == '不' || rs[end-1] == '没') {
+				stopped[end-1] = ' ' // 能走人不？ asks; 不 is the question
+			}
+		}
+	}
+	q.Folded = strings.Join(strings.Fields(string(stopped)), " ")
+	for _, sp := range spans {
+		for _, t := range Terms(string(stopped[sp[0]:sp[1]])) {
+			if _, dup := q.Weights[t]; !dup {
+				q.Terms = append(q.Terms, t)
+			}
+			q.Weights[t] = max(q.Weights[t], mult[sp[0]])
+		}
+	}
+	for t, w := range expansion {
+		if _, own := q.Weights[t]; !own {
+			q.Weights[t] = w
+			q.Expanded = append(q.Expanded, t)
+		}
+	}
+	slices.Sort(q.Expanded)
+	q.units = units(stopped, synAt, mult)
 	return q
+}
+
+// contextWeight is what the words of a long message's story count for
+// against those of the sentence that asks.
+const contextWeight = 0.6
+
+// sentenceSpans cuts runes into sentences at Chinese and ASCII end marks and
+// line breaks: [start, end) pairs covering rs.
+func sentenceSpans(rs []rune) [][2]int {
+	var out [][2]int
+	start := 0
+	for i, r := range rs {
+		if zh.EndsSentence(r) || r == '\n' {
+			if i+1 > start {
+				out = append(out, [2]int{start, i + 1})
+			}
+			start = i + 1
+		}
+	}
+	if start < len(rs) {
+		out = append(out, [2]int{start, len(rs)})
+	}
+	return out
+}
+
+// termKnown reports whether the corpus likely holds a folded document term:
+// each of its bigrams (or its Latin word or number) occurs in some passage.
+func termKnown(t string, known func(string) bool) bool {
+	n := 0
+	for _, x := range Terms(t) {
+		if utf8.RuneCountInString(x) == 3 && isHanString(x) {
+			continue // trigrams need not occur for the term to
+		}
+		n++
+		if !known(x) {
+			return false
+		}
+	}
+	return n > 0
+}
+
+func isHanString(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // numberForm is the Arabic form of the number written at runes [start, end).
@@ -260,15 +364,16 @@ func numberForms(folded string) []numberForm {
 	return out
 }
 
-// units lists the content characters of a stopped question.
-func units(rs []rune, synAt [][]int) []unit {
+// units lists the content characters of a stopped question, each with the
+// weight of the sentence it stands in.
+func units(rs []rune, synAt [][]int, mult []float64) []unit {
 	var out []unit
 	han := func(i int) bool { return i >= 0 && i < len(rs) && unicode.Is(unicode.Han, rs[i]) }
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
 		case unicode.Is(unicode.Han, r):
-			u := unit{r: r, syn: synAt[i]}
+			u := unit{r: r, syn: synAt[i], mult: mult[i]}
 			if han(i - 1) {
 				u.prev = string(rs[i-1 : i+1])
 			}
@@ -285,7 +390,7 @@ func units(rs []rune, synAt [][]int) []unit {
 				syn = append(syn, synAt[j]...)
 				j++
 			}
-			out = append(out, unit{r: r, token: string(rs[i:j]), syn: syn})
+			out = append(out, unit{r: r, token: string(rs[i:j]), syn: syn, mult: mult[i]})
 			i = j
 		default:
 			i++

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,11 +30,6 @@ const (
 	ModeDense   Mode = "dense"
 )
 
-// DefaultMinCoverage is the share of a question's weighted terms that the best
-// passage must contain for the corpus to count as answering it. It was chosen
-// with `eval` over the shared sets and the project's own (see BENCHMARKS.md).
-const DefaultMinCoverage = 0.40
-
 // MaxQuestionRunes bounds what of a question is searched; members' messages
 // longer than this are cut (the start usually holds the question).
 const MaxQuestionRunes = 300
@@ -51,12 +48,21 @@ type Options struct {
 	Rewriter  Rewriter
 	// IndexPath is where the index is persisted ("" keeps it in memory only).
 	IndexPath string
-	// TopK passages are retrieved (default 5); MinCoverage as DefaultMinCoverage.
-	TopK        int
-	MinCoverage float64
-	Mode        Mode
+	// TopK passages are retrieved (default 5).
+	TopK int
+	// CoverageWeight weighs how much of the question a passage covers
+	// against its rank score when the best few are reordered (0: none).
+	CoverageWeight float64
+	// Decision decides whether the documents answer (DefaultDecision when
+	// it has no weights).
+	Decision Decision
+	Mode     Mode
 	// DenseWeight is the dense ranking's weight in the fusion, the lexical
-	// ranking's being 1 (default DefaultDenseWeight).
+	// ranking's being 1. 0 leaves the dense ranking out of the fused mode
+	// (the query is not embedded at all): the offline hashed embedding adds
+	// nothing the lexical ranking lacks (see BENCHMARKS.md), so serve uses it
+	// only for a server's embeddings. ModeDense ranks by it alone whatever
+	// the weight.
 	DenseWeight float64
 	Logger      *slog.Logger
 	// Now is the clock, for conversation expiry; time.Now when nil.
@@ -85,11 +91,11 @@ func NewEngine(opt Options) *Engine {
 	if opt.TopK <= 0 {
 		opt.TopK = 5
 	}
-	if opt.MinCoverage == 0 {
-		opt.MinCoverage = DefaultMinCoverage
+	if opt.CoverageWeight == 0 {
+		opt.CoverageWeight = DefaultCoverageWeight
 	}
-	if opt.DenseWeight == 0 {
-		opt.DenseWeight = DefaultDenseWeight
+	if len(opt.Decision.Weights) == 0 {
+		opt.Decision = DefaultDecision()
 	}
 	if opt.Mode == "" {
 		opt.Mode = ModeFused
@@ -182,26 +188,54 @@ type Hit struct {
 	Passage  corpus.Passage
 	Citation Citation
 	Score    float64
-	// Coverage is the weighted share of the question's terms the passage has.
+	// Coverage is the weighted share of the question's content the passage
+	// has, counting only what the corpus knows (see Evidence.Coverage).
 	Coverage float64
-	// Answers is true when the passage covers enough of the question and
-	// states the kind of fact it asks for (a date, a phone number…).
+	// RawCoverage counts words no document contains as missed.
+	RawCoverage float64
+	// States is true when the passage states every kind of fact the question
+	// asks for (a date, a phone number…).
+	States bool
+	// Answers is true when the documents answer the question and this
+	// passage is one of those that do: the extractive answer quotes it.
 	Answers bool
 	idx     int32
+	missed  float64
 }
 
 // Retrieval is the result of a search.
 type Retrieval struct {
 	Query Query
 	Hits  []Hit
-	// Answerable is false when no hit covers enough of the question.
+	// Evidence is what the decision weighed, and Confidence its probability
+	// that the documents answer the question.
+	Evidence   Evidence
+	Confidence float64
+	// Answerable is false when the documents do not answer the question.
 	Answerable bool
 }
+
+// DefaultCoverageWeight weighs coverage as much as the rank score in
+// reordering the best passages; chosen with `eval -coverage-weight` over all
+// question sets (0.5, 1 and 2 were tried; 1 was best or tied on each).
+const DefaultCoverageWeight = 1.0
+
+// rerankPool is how many of the best-ranked passages are reordered so that
+// those stating the kind of fact asked for come first.
+const rerankPool = 20
+
+// candidates is how many of the top hits may answer: lower ones are kept
+// for recall figures and the model's context, but are too weak to quote.
+const candidates = 3
+
+// answerShare is how close to the best candidate's coverage another
+// candidate must come to be quoted too.
+const answerShare = 0.8
 
 // Retrieve searches the current index for question.
 func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, error) {
 	ix := e.index.Load()
-	q := e.opt.Analyzer.Prepare(truncateRunes(question, MaxQuestionRunes), ix.lex.known)
+	q := e.opt.Analyzer.Prepare(truncateRunes(question, MaxQuestionRunes), ix.lex)
 	r := Retrieval{Query: q}
 	if len(q.Terms) == 0 && len(q.Expanded) == 0 {
 		return r, nil
@@ -211,19 +245,11 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	}
 	const pool = 50
 	var lex, den []scored
+	weights := q.Weights
 	if e.opt.Mode != ModeDense {
-		weights := map[string]float64{}
-		for _, t := range q.Terms {
-			weights[t] = 1
-		}
-		for _, t := range q.Expanded {
-			if _, ok := weights[t]; !ok {
-				weights[t] = 0.7
-			}
-		}
 		lex = ix.lex.search(weights, pool)
 	}
-	if e.opt.Mode != ModeLexical {
+	if e.opt.Mode == ModeDense || (e.opt.Mode == ModeFused && e.opt.DenseWeight > 0) {
 		vs, err := e.opt.Embedder.Embed(ctx, []string{q.EmbedText()})
 		switch {
 		case err != nil && e.opt.Mode == ModeDense:
@@ -238,29 +264,163 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 			}
 		}
 	}
-	fused := fuse([][]scored{lex, den}, []float64{1, e.opt.DenseWeight})
+	dw := e.opt.DenseWeight
+	if e.opt.Mode == ModeDense {
+		dw = 1
+	}
+	fused := fuse([][]scored{lex, den}, []float64{1, dw})
 	kinds := askedKinds(q.Raw)
+	known := ix.knownUnits(q)
+	states := func(doc int32) bool {
+		p := ix.passages[doc]
+		return statesAll(e.opt.Analyzer.Fold(p.Lead+" "+p.Text), kinds)
+	}
+	// The best few are reordered by how much of the question each covers
+	// as well as by rank: BM25 rewards a passage that repeats some of the
+	// question's words; a member asks about all of them. Then a passage that
+	// states the kind of fact asked for (a count, a date, an age…) goes
+	// before one that does not.
+	n := min(len(fused), rerankPool)
+	top := fused[:n]
+	if n > 1 && e.opt.CoverageWeight > 0 {
+		best := float64(top[0].score)
+		key := make(map[int32]float64, n)
+		for i, s := range top {
+			cov, _, _ := ix.coverage(q, s.doc, known)
+			_ = i
+			key[s.doc] = float64(s.score)/best + e.opt.CoverageWeight*cov
+		}
+		sort.SliceStable(top, func(i, j int) bool { return key[top[i].doc] > key[top[j].doc] })
+	}
+	if len(kinds) > 0 {
+		sort.SliceStable(top, func(i, j int) bool { return states(top[i].doc) && !states(top[j].doc) })
+	}
 	for i, s := range fused {
 		if i == e.opt.TopK {
 			break
 		}
-		h := Hit{
-			Passage: ix.passages[s.doc], Citation: ix.citation(s.doc, 0),
-			Score: float64(s.score), Coverage: ix.coverage(q, s.doc), idx: s.doc,
-		}
-		h.Answers = i < 3 && h.Coverage >= e.opt.MinCoverage && statesAll(e.opt.Analyzer.Fold(h.Passage.Text), kinds)
-		r.Answerable = r.Answerable || h.Answers
+		h := Hit{Passage: ix.passages[s.doc], Citation: ix.citation(s.doc, 0), Score: float64(s.score), idx: s.doc}
+		h.Coverage, h.RawCoverage, h.missed = ix.coverage(q, s.doc, known)
+		h.States = states(s.doc)
 		r.Hits = append(r.Hits, h)
+	}
+	r.Evidence = ix.evidence(q, r.Hits, fused, lex, weights, known, len(kinds) > 0)
+	r.Confidence = e.opt.Decision.Probability(r.Evidence)
+	// A question for a kind of fact (a date, a phone number, an age…) that no
+	// candidate states is not answered, however well the rest matches: the
+	// near miss (金秋助学什么时候申请 against a passage with no date).
+	r.Answerable = r.Confidence >= e.opt.Decision.Threshold && r.Evidence.FactMissing == 0
+	if r.Answerable {
+		markAnswers(r.Hits, 0)
 	}
 	return r, nil
 }
 
+// markAnswers marks the candidates that the answer may quote: the best
+// candidate when its coverage reaches least, and the others that state the
+// facts asked for and reach answerShare of the best's coverage.
+func markAnswers(hits []Hit, least float64) (any bool) {
+	b := bestCandidate(hits)
+	if hits[b].Coverage < least {
+		return false
+	}
+	for i := range hits {
+		h := &hits[i]
+		share := answerShare
+		if h.Citation.Kind == corpus.KindLaw && hits[b].Citation.Kind == corpus.KindLaw && h.Citation.DocID != hits[b].Citation.DocID {
+			// Another law may give another rule for the same thing: the
+			// answer weighs it beside the best (see extract).
+			share = otherLawShare
+		}
+		h.Answers = i < candidates && (i == b || h.States && h.Coverage >= share*hits[b].Coverage)
+		any = any || h.Answers
+	}
+	return any
+}
+
+// bestCandidate is the index of the top hit that states the facts asked for
+// and covers most of the question (the first hit when none states them).
+func bestCandidate(hits []Hit) int {
+	best := 0
+	for i := 0; i < len(hits) && i < candidates; i++ {
+		h, b := hits[i], hits[best]
+		if h.States != b.States {
+			if h.States {
+				best = i
+			}
+			continue
+		}
+		if h.Coverage > b.Coverage {
+			best = i
+		}
+	}
+	return best
+}
+
+// evidence gathers the decision's inputs from the hits.
+func (ix *Index) evidence(q Query, hits []Hit, fused, lex []scored, weights map[string]float64, known []bool, asksFact bool) Evidence {
+	var ev Evidence
+	n := 0
+	var wAll, wUnknown float64
+	for i, k := range known {
+		n++
+		w := ix.lex.charIDF(q.units[i].r) * q.units[i].mult
+		wAll += w
+		if !k {
+			ev.Unknown++
+			wUnknown += w
+		}
+	}
+	if n > 0 {
+		ev.Unknown /= float64(n)
+	}
+	if wAll > 0 {
+		ev.UnknownWeight = wUnknown / wAll
+	}
+	ev.Length = math.Log1p(float64(n))
+	if q.absent {
+		ev.Absent = 1
+	}
+	if len(hits) == 0 {
+		ev.FactMissing = b2f(asksFact)
+		return ev
+	}
+	b := hits[bestCandidate(hits)]
+	ev.Coverage, ev.RawCoverage, ev.Missed = b.Coverage, b.RawCoverage, b.missed
+	p := ix.passages[b.idx]
+	ev.Concepts = ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, b.idx) },
+		func(r rune) bool { return strings.ContainsRune(p.Text, r) }).concepts
+	for _, u := range passageUnits(b, 0) {
+		ev.Sentence = max(ev.Sentence, ix.textCoverage(q, known, ix.an.Fold(u.intro+" "+u.text)))
+	}
+	ev.FactMissing = b2f(!b.States)
+	var ideal float64
+	for t, w := range weights {
+		ideal += w * ix.lex.idf(t)
+	}
+	for _, s := range lex {
+		if s.doc == b.idx && ideal > 0 {
+			ev.Lexical = min(1, float64(s.score)/ideal)
+		}
+	}
+	switch {
+	case len(lex) > 1 && lex[0].score > 0:
+		ev.Margin = float64(lex[0].score-lex[1].score) / float64(lex[0].score)
+	case len(lex) == 1:
+		ev.Margin = 1
+	}
+	return ev
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // rrfK is the usual reciprocal-rank-fusion constant.
 const rrfK = 60
-
-// DefaultDenseWeight weighs the offline hashed embedding's ranking against
-// BM25's in the fusion; chosen with `eval -dense-weight` (see BENCHMARKS.md).
-const DefaultDenseWeight = 0.1
 
 // fuse merges rankings by weighted reciprocal rank fusion.
 func fuse(rankings [][]scored, weights []float64) []scored {
@@ -287,58 +447,137 @@ func fuse(rankings [][]scored, weights []float64) []scored {
 // character but none of the question's words around it.
 const partialCredit = 0.15
 
-// coverage is the share of the question's content characters that passage i
-// covers, each weighted by how rare the character is in the corpus (a
-// character found nowhere weighs most). A character is covered when a
-// passage holds a bigram it forms with a neighbour, its Latin or number token,
-// or a report term of a thesaurus word that spans it; holding the character
-// alone earns partial credit.
-func (ix *Index) coverage(q Query, i int32) float64 {
-	if len(q.units) == 0 {
-		return 0
+// knownUnits reports, for each content unit of q, whether the corpus knows
+// it: a bigram it forms with a neighbour occurs in some passage, its Latin or
+// number token does, a lexicon concept spanning it is in the corpus, or —
+// for a character standing alone — the character itself occurs. What the
+// corpus does not know is no evidence either way.
+func (ix *Index) knownUnits(q Query) []bool {
+	out := make([]bool, len(q.units))
+	for i, u := range q.units {
+		synKnown := false
+		for _, k := range u.syn {
+			synKnown = synKnown || q.synKnown[k]
+		}
+		switch {
+		case u.token != "":
+			out[i] = ix.lex.known(u.token) || synKnown
+		case u.prev == "" && u.next == "":
+			out[i] = ix.lex.charDF[u.r] > 0 || synKnown
+		default:
+			out[i] = (u.prev != "" && ix.lex.known(u.prev)) || (u.next != "" && ix.lex.known(u.next)) || synKnown
+		}
 	}
+	return out
+}
+
+// coverage is the share of the question's content characters that passage i
+// covers (and missed, the weight of the most telling known character it
+// misses, against the question's most telling one), each weighted by how rare the character is in the corpus: over the
+// units the corpus knows (cov), and over all of them (raw, where an unknown
+// unit counts as missed at the weight of the rarest character). A character
+// is covered when a passage holds a bigram it forms with a neighbour, its
+// Latin or number token, or a document term of a lexicon concept that spans
+// it; holding the character alone earns partial credit.
+func (ix *Index) coverage(q Query, i int32, known []bool) (cov, raw, missed float64) {
 	p := ix.passages[i]
-	folded := ix.an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
-	have := map[string]struct{}{}
+	d := ix.docs[ix.docByID[p.DocID]]
+	// Passage text in the corpus is already simplified, so the raw text
+	// serves to look up a single character.
+	holds := func(r rune) bool {
+		return strings.ContainsRune(p.Text, r) || strings.ContainsRune(p.Lead, r) ||
+			strings.ContainsRune(p.Heading, r) || strings.ContainsRune(d.Title, r)
+	}
+	c := ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, i) }, holds)
+	return c.cov, c.raw, c.missed
+}
+
+// textCoverage is coverage over a piece of folded text rather than an
+// indexed passage: one sentence of it, for instance.
+func (ix *Index) textCoverage(q Query, known []bool, folded string) float64 {
+	set := map[string]bool{}
 	for _, t := range Terms(folded) {
-		have[t] = struct{}{}
+		set[t] = true
+	}
+	c := ix.coverageBy(q, known, func(t string) bool { return set[t] }, func(r rune) bool { return strings.ContainsRune(folded, r) })
+	return c.cov
+}
+
+// covered is what coverageBy finds.
+type covered struct{ cov, raw, missed, concepts float64 }
+
+// coverageBy computes coverage with has telling whether the text holds a
+// search term and holds whether it holds a character, and concepts naming
+// the lexicon concepts the text is known to mention (another question's);
+// the result's concepts is the share of the question's lexicon concepts
+// (those the corpus has) that the text holds.
+func (ix *Index) coverageBy(q Query, known []bool, has func(string) bool, holds func(rune) bool, concepts ...string) covered {
+	var c covered
+	if len(q.units) == 0 {
+		return c
 	}
 	synOK := make([]bool, len(q.synonyms))
+	var nConcepts, gotConcepts float64
 	for k, terms := range q.synonyms {
+		if q.synConcept[k] != "" && slices.Contains(concepts, q.synConcept[k]) {
+			synOK[k] = true // the other text names the same concept
+		}
 		for _, t := range terms {
-			if containsAll(have, Terms(t)) {
+			if synOK[k] {
+				break
+			}
+			if containsAll(has, Terms(t)) {
 				synOK[k] = true
 				break
 			}
 		}
+		if q.synKnown[k] {
+			nConcepts++
+			if synOK[k] {
+				gotConcepts++
+			}
+		}
 	}
-	var got, total float64
-	for _, u := range q.units {
+	var got, total, rawTotal, maxW, maxMissed float64
+	for k, u := range q.units {
 		w := ix.lex.charIDF(u.r)
 		if u.token != "" {
 			w = ix.lex.idf(u.token)
 		}
-		total += w
+		w *= u.mult
+		rawTotal += w
 		credit := 0.0
 		switch {
-		case u.prev != "" && hasTerm(have, u.prev), u.next != "" && hasTerm(have, u.next), u.token != "" && hasTerm(have, u.token):
+		case u.prev != "" && has(u.prev), u.next != "" && has(u.next), u.token != "" && has(u.token):
 			credit = 1
 		case anySyn(u.syn, synOK):
 			credit = 1
-		case u.token == "" && strings.ContainsRune(folded, u.r):
+		case u.token == "" && u.prev == "" && u.next == "" && holds(u.r):
+			credit = 1 // a character standing alone (休 in 产假 休 天) is matched by itself
+		case u.token == "" && holds(u.r):
 			credit = partialCredit
 		}
 		got += credit * w
+		if known[k] {
+			total += w
+			maxW = max(maxW, w)
+			maxMissed = max(maxMissed, (1-credit)*w)
+		}
 	}
-	if total == 0 {
-		return 0
+	if total > 0 {
+		c.cov = min(1, got/total)
 	}
-	return got / total
-}
-
-func hasTerm(have map[string]struct{}, t string) bool {
-	_, ok := have[t]
-	return ok
+	if rawTotal > 0 {
+		c.raw = got / rawTotal
+	}
+	if maxW > 0 {
+		c.missed = maxMissed / maxW
+	}
+	c.concepts = c.cov
+	if nConcepts > 0 {
+		c.concepts = gotConcepts / nConcepts
+	}
+	return c
 }
 
 func anySyn(syn []int, ok []bool) bool {
@@ -350,12 +589,12 @@ func anySyn(syn []int, ok []bool) bool {
 	return false
 }
 
-func containsAll(have map[string]struct{}, terms []string) bool {
+func containsAll(has func(string) bool, terms []string) bool {
 	if len(terms) == 0 {
 		return false
 	}
 	for _, t := range terms {
-		if _, ok := have[t]; !ok {
+		if !has(t) {
 			return false
 		}
 	}

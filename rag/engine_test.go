@@ -13,6 +13,7 @@ import (
 
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/zh"
+	"github.com/gonghui/qa/rag/lexicon"
 )
 
 // countingEmbedder counts the texts it embeds, to prove what is re-embedded.
@@ -29,11 +30,11 @@ func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 func testAnalyzer(t testing.TB) (*zh.Folder, *Analyzer) {
 	t.Helper()
 	f := zh.NewFolder()
-	an, err := NewAnalyzer(f, "")
+	lex, err := lexicon.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return f, an
+	return f, NewAnalyzer(f, lex)
 }
 
 func defaultDocs(t testing.TB) []corpus.Document {

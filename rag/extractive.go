@@ -10,92 +10,195 @@ import (
 	"github.com/gonghui/qa/corpus/zh"
 )
 
-// extract composes the extractive answer: the sentence of the best passage
-// that holds most of the question, and a second one from another retrieved
-// passage when it is about as good — each followed by its marker. The fact
-// comes first; nothing is written that is not in a cited passage.
-func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
-	ix := e.index.Load()
-	weights := map[string]float64{}
-	for _, t := range r.Query.Terms {
-		weights[t] = ix.lex.idf(t)
+// quotable is a quotable piece of a passage: one sentence, with what a member
+// needs to read it (the line that introduces an item, a paragraph's topic).
+type quotable struct {
+	hit   Hit
+	rank  int    // of the hit
+	pos   int    // of the unit in its passage
+	intro string // the line an item belongs to, or the paragraph's topic
+	text  string
+	score float64
+}
+
+// quote is how the unit reads in an answer.
+func (u quotable) quote() string {
+	text := u.text
+	if strings.HasSuffix(text, "；") || strings.HasSuffix(text, ";") {
+		text = strings.TrimRight(text, "；;") + "。"
 	}
-	for _, t := range r.Query.Expanded {
-		if _, ok := weights[t]; !ok {
-			weights[t] = 0.7 * ix.lex.idf(t)
+	if u.intro == "" || strings.Contains(text, u.intro) {
+		return text
+	}
+	intro := strings.TrimRight(u.intro, "。；;：: ")
+	return intro + "：" + text
+}
+
+// screenRunes is about what a phone shows before the sources: an answer
+// longer than this quotes one sentence only.
+const screenRunes = corpus.ScreenRunes
+
+// otherLawShare is how close a sentence of another law must come to the
+// best's score to be quoted beside it.
+const otherLawShare = 0.5
+
+// otherLaw reports whether two units are articles of different laws.
+func otherLaw(a, b quotable) bool {
+	return a.hit.Citation.Kind == corpus.KindLaw && b.hit.Citation.Kind == corpus.KindLaw && a.hit.Citation.DocID != b.hit.Citation.DocID
+}
+
+// adopted is when passage i's law was first adopted (its history's earliest
+// date, else its version), as 2007-06-29, for telling the later of two laws.
+func (ix *Index) adopted(i int32) string {
+	d := ix.docs[ix.docByID[ix.passages[i].DocID]]
+	earliest := d.Version
+	for _, h := range d.History {
+		for _, dt := range zh.FindDates(h) {
+			if dt.Year > 0 && (earliest == "" || dt.String() < earliest) {
+				earliest = dt.String()
+			}
 		}
 	}
-	quantity := asksQuantity(r.Query)
-	type pick struct {
-		hit   Hit
-		rank  int // of the hit
-		pos   int // of the sentence in its passage
-		topic string
-		sent  string
-		score float64
-	}
-	var picks []pick
+	return earliest
+}
+
+// introShare is what the words of the line introducing an item add to the
+// item's score, against its own words.
+const introShare = 0.5
+
+// secondShare is how close a second sentence's score must come to the
+// best's for the answer to quote it too (红古、永登 after 安宁); measured with
+// eval over all question sets.
+const secondShare = 0.65
+
+// extract composes the extractive answer: the sentence (or item, with the
+// line that introduces it) of an answering passage that holds most of the
+// question and states the kind of fact asked for, and a second one when it
+// is about as good — each with its citation. The fact comes first; nothing
+// is written that is not in a cited passage.
+func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
+	ix := e.index.Load()
+	kinds := askedKinds(r.Query.Raw)
+	known := ix.knownUnits(r.Query)
+	var units []quotable
 	for rank, h := range r.Hits {
 		if !h.Answers {
 			continue
 		}
-		sents := zh.Sentences(h.Passage.Text)
-		topic := strings.TrimRight(h.Passage.Lead, "。；;")
-		if len(sents) > 1 && isTopic(sents[0]) {
-			// A passage opening with a short topic sentence (开展“两节”送温暖活动。)
-			// answers with what follows it, introduced by the topic.
-			topic = strings.TrimRight(sents[0], "。；;")
-			sents = sents[1:]
-		}
-		for pos, s := range sents {
-			sc := sentenceScore(e.opt.Analyzer.Fold(s), weights)
-			if quantity && hasDigit(s) {
-				sc *= 1.5
+		for _, u := range passageUnits(h, rank) {
+			// A sentence scores by how much of the question it holds, each
+			// word weighted by its rarity; the introducing line's words count
+			// for less: they are the article's topic, shared by its items.
+			folded := e.opt.Analyzer.Fold(u.text)
+			u.score = ix.textCoverage(r.Query, known, folded)
+			if u.intro != "" {
+				with := ix.textCoverage(r.Query, known, e.opt.Analyzer.Fold(u.intro)+" "+folded)
+				u.score += introShare * max(0, with-u.score)
 			}
-			picks = append(picks, pick{h, rank, pos, topic, s, sc})
+			if len(kinds) > 0 && statesAll(folded, kinds) {
+				u.score *= 1.5
+			}
+			units = append(units, u)
 		}
 	}
-	if len(picks) == 0 { // cannot happen for an answerable retrieval; be safe
+	if len(units) == 0 { // cannot happen for an answerable retrieval; be safe
 		h := r.Hits[0]
-		picks = append(picks, pick{hit: h, sent: h.Passage.Text})
+		units = append(units, quotable{hit: h, text: h.Passage.Text})
 	}
-	sort.SliceStable(picks, func(i, j int) bool {
-		if picks[i].score != picks[j].score {
-			return picks[i].score > picks[j].score
+	sort.SliceStable(units, func(i, j int) bool {
+		if units[i].score != units[j].score {
+			return units[i].score > units[j].score
 		}
-		return picks[i].rank < picks[j].rank
+		return units[i].rank < units[j].rank
 	})
-	chosen := picks[:1]
-	// A second sentence that answers nearly as well (红古、永登 after 安宁);
-	// 0.65 was measured with eval over the three question sets.
-	for _, p := range picks[1:] {
-		if p.score >= 0.65*picks[0].score && p.sent != picks[0].sent {
-			chosen = append(chosen, p)
+	chosen := units[:1]
+	first := units[0]
+	for _, u := range units[1:] {
+		share := secondShare
+		if otherLaw(first, u) {
+			// Another law on the same thing: the member must not read one
+			// rule alone where another law gives a different or more
+			// specific one (劳动法's 60 days against 劳动争议调解仲裁法's year).
+			share = otherLawShare
+		}
+		if u.score >= share*first.score && u.quote() != first.quote() && (!otherLaw(first, u) || u.hit.States) &&
+			utf8.RuneCountInString(first.quote()+u.quote()) <= screenRunes {
+			chosen = append(chosen, u)
 			break
 		}
 	}
-	if len(chosen) == 2 && chosen[0].hit.Passage.ID == chosen[1].hit.Passage.ID && chosen[1].pos < chosen[0].pos {
+	switch {
+	case len(chosen) < 2:
+	case chosen[0].hit.Passage.ID == chosen[1].hit.Passage.ID && chosen[1].pos < chosen[0].pos:
 		chosen[0], chosen[1] = chosen[1], chosen[0] // keep the document's order
+	case otherLaw(chosen[0], chosen[1]) && ix.adopted(chosen[1].hit.idx) > ix.adopted(chosen[0].hit.idx):
+		chosen[0], chosen[1] = chosen[1], chosen[0] // the later law first: it prevails
 	}
 	var sents []Sentence
 	var cits []Citation
 	marker := map[string]int{}
-	for i, p := range chosen {
-		n, ok := marker[p.hit.Passage.ID]
+	for i, u := range chosen {
+		n, ok := marker[u.hit.Passage.ID]
 		if !ok {
-			c := p.hit.Citation
+			c := u.hit.Citation
 			c.N = len(cits) + 1
 			cits = append(cits, c)
 			n = c.N
-			marker[p.hit.Passage.ID] = n
+			marker[u.hit.Passage.ID] = n
 		}
-		text := p.sent
-		if p.topic != "" && !strings.Contains(p.sent, p.topic) && (i == 0 || p.topic != chosen[0].topic) {
-			text = p.topic + "：" + text
+		text := u.quote()
+		if i > 0 && u.intro != "" && u.intro == chosen[0].intro {
+			text = u.text // the same introduction is not repeated
 		}
 		sents = append(sents, Sentence{Text: text, Cites: []int{n}, Break: i > 0})
 	}
 	return sents, cits
+}
+
+// passageUnits cuts a passage into quotable units: its sentences, line by
+// line. An item (（六）在上下班途中…) keeps the line that introduces it
+// (职工有下列情形之一的，应当认定为工伤：), and so does the first line of a
+// cut article's later part, from the passage's lead; a report paragraph's
+// sentences keep its short topic sentence (开展“两节”送温暖活动).
+func passageUnits(h Hit, rank int) []quotable {
+	p := h.Passage
+	var out []quotable
+	intro := ""
+	if p.Article != "" {
+		intro = strings.TrimSpace(p.Lead)
+	}
+	lines := strings.Split(p.Text, "\n")
+	for li, line := range lines {
+		line = strings.TrimSpace(line)
+		if li == 0 && p.Article != "" {
+			line = corpus.WithoutArticleLabel(line)
+		}
+		if line == "" {
+			continue
+		}
+		sents := zh.Sentences(line)
+		topic := ""
+		switch {
+		case p.Article == "" && li == 0 && len(sents) > 1 && isTopic(sents[0]):
+			// A paragraph opening with a short topic sentence answers with
+			// what follows it, introduced by the topic.
+			topic = sents[0]
+			sents = sents[1:]
+		case p.Article == "" && li == 0:
+			topic = strings.TrimSpace(p.Lead)
+		case corpus.IsItem(line):
+			topic = intro
+		}
+		for _, s := range sents {
+			out = append(out, quotable{hit: h, rank: rank, pos: len(out), intro: topic, text: s})
+		}
+		if !corpus.IsItem(line) && len(sents) > 0 {
+			// The line that introduces the items after it: its last sentence
+			// (…应当认定为工伤：).
+			intro = sents[len(sents)-1]
+		}
+	}
+	return out
 }
 
 // isTopic reports whether a sentence is a short topic line rather than a fact.
@@ -105,19 +208,6 @@ func isTopic(s string) bool {
 
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0
-}
-
-// quantityWords mark a question that asks for a number.
-var quantityWords = []string{"多少", "几", "数量", "比例", "多大", "多高", "多长", "多久", "率", "多不多", "人多", "多吗"}
-
-// asksQuantity reports whether the question asks how many or how much.
-func asksQuantity(q Query) bool {
-	for _, w := range quantityWords {
-		if strings.Contains(q.Raw, w) {
-			return true
-		}
-	}
-	return false
 }
 
 // sentenceScore sums the weights of the question's terms found in a folded

@@ -78,7 +78,7 @@ type savedMatch struct {
 // its question words.
 func (s *savedAnswers) prepare(question string) (raw string, q Query) {
 	raw = s.an.Fold(truncateRunes(question, MaxQuestionRunes))
-	return raw, s.an.Prepare(askless(raw), s.ix.lex.known)
+	return raw, s.an.Prepare(askless(raw), s.ix.lex)
 }
 
 // match finds the saved question most like question, if one is alike
@@ -152,46 +152,23 @@ func (ix *Index) questionSimilarity(a, b Query) float64 {
 // thesaurus entry a's wording triggered (娃 and 孩子 both mean 子女); b
 // having the character alone earns partial credit.
 func (ix *Index) questionCover(a, b Query) float64 {
-	if len(a.units) == 0 {
-		return 0
-	}
-	have := map[string]struct{}{}
+	have := map[string]bool{}
 	for _, t := range Terms(b.Folded) {
-		have[t] = struct{}{}
+		have[t] = true
 	}
 	for _, t := range b.Expanded {
-		have[t] = struct{}{}
+		have[t] = true
 	}
-	synOK := make([]bool, len(a.synonyms))
-	for k, terms := range a.synonyms {
-		for _, t := range terms {
-			if containsAll(have, Terms(t)) {
-				synOK[k] = true
-				break
-			}
-		}
+	all := make([]bool, len(a.units))
+	for i := range all {
+		all[i] = true
 	}
-	var got, total float64
-	for _, u := range a.units {
-		w := ix.lex.charIDF(u.r)
-		if u.token != "" {
-			w = ix.lex.idf(u.token)
-		}
-		total += w
-		switch {
-		case u.prev != "" && hasTerm(have, u.prev), u.next != "" && hasTerm(have, u.next), u.token != "" && hasTerm(have, u.token):
-			got += w
-		case anySyn(u.syn, synOK):
-			got += w
-		case u.token == "" && strings.ContainsRune(b.Folded, u.r):
-			got += partialCredit * w
-		}
-	}
-	if total == 0 {
-		return 0
-	}
-	return got / total
+	return ix.coverageBy(a, all, func(t string) bool { return have[t] }, func(r rune) bool { return strings.ContainsRune(b.Folded, r) }, b.Concepts...).raw
 }
+
+// minDocsAfterSaved is the least coverage a document's passage needs to be
+// quoted after a saved answer.
+const minDocsAfterSaved = 0.8
 
 // answerSaved answers from a saved answer: the staff's words, each
 // paragraph citing the entry ([1], 工会答复), then, when the documents
@@ -206,19 +183,19 @@ func (e *Engine) answerSaved(m savedMatch, r Retrieval) ([]Sentence, []Citation)
 		}
 	}
 	cits := []Citation{m.ix.citation(m.entry.passages[0], 1)}
-	if !r.Answerable {
-		return sents, cits
-	}
 	docs := r
 	docs.Hits = nil
-	answers := false
+	best := 0.0
 	for _, h := range r.Hits {
 		if h.Citation.Kind != corpus.KindFAQ {
 			docs.Hits = append(docs.Hits, h)
-			answers = answers || h.Answers
+		} else {
+			best = max(best, h.Coverage)
 		}
 	}
-	if !answers {
+	// The documents answer too when a passage of theirs states what is
+	// asked and comes close to the saved answer's coverage of the question.
+	if len(docs.Hits) == 0 || !markAnswers(docs.Hits, answerShare*max(best, minDocsAfterSaved)) {
 		return sents, cits
 	}
 	more, moreCits := e.extract(docs)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"sync"
+	"unicode/utf8"
 )
 
 // BM25 parameters, the usual values; passages are short and of even length.
@@ -71,6 +72,32 @@ func (ix *lexicalIndex) idf(term string) float64 {
 
 // known reports whether term occurs in any passage.
 func (ix *lexicalIndex) known(term string) bool { return len(ix.postings[term]) > 0 }
+
+// has reports whether passage doc holds term: postings are in passage
+// order, so this is a binary search.
+func (ix *lexicalIndex) has(term string, doc int32) bool {
+	ps := ix.postings[term]
+	lo, hi := 0, len(ps)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if ps[m].doc < doc {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(ps) && ps[lo].doc == doc
+}
+
+// Known reports whether a search term occurs in any passage; a single
+// character counts when any passage holds it. It makes the index the
+// Vocabulary that Analyzer.Prepare consults.
+func (ix *lexicalIndex) Known(term string) bool {
+	if r, size := utf8.DecodeRuneInString(term); size == len(term) && size > 0 {
+		return ix.charDF[r] > 0
+	}
+	return ix.known(term)
+}
 
 // charIDF is idf for a single character.
 func (ix *lexicalIndex) charIDF(r rune) float64 {

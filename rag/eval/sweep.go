@@ -7,17 +7,13 @@ import (
 	"sort"
 )
 
-// Confidence is the evidence retrieval found for a case: the best coverage
-// among the top three passages, which the engine compares with its threshold.
+// Confidence is the decision's probability that the documents answer a case.
 type Confidence struct {
 	Case     Case
 	Coverage float64
 }
 
-// Confidences retrieves each case and records its best coverage among the
-// top passages that answer it. Run it on an engine whose MinCoverage is near
-// zero, so that Answers reflects only whether a passage states the kind of
-// fact asked for.
+// Confidences retrieves each case and records the decision's probability.
 func Confidences(ctx context.Context, e Answerer, cases []Case) ([]Confidence, error) {
 	out := make([]Confidence, 0, len(cases))
 	for _, c := range cases {
@@ -25,21 +21,14 @@ func Confidences(ctx context.Context, e Answerer, cases []Case) ([]Confidence, e
 		if err != nil {
 			return nil, fmt.Errorf("case %s: %w", c.ID, err)
 		}
-		best := 0.0
-		for i, h := range r.Hits {
-			if i < 3 && h.Answers && h.Coverage > best {
-				best = h.Coverage
-			}
-		}
-		out = append(out, Confidence{c, best})
+		out = append(out, Confidence{c, r.Confidence})
 	}
 	return out, nil
 }
 
-// WriteSweep prints, for thresholds from 0.30 to 0.80, the share of
-// unanswerable cases that would be refused and of answerable ones that would
-// be wrongly refused; then each case's coverage, lowest first. This is how
-// rag.DefaultMinCoverage is chosen.
+// WriteSweep prints, for probability thresholds from 0.30 to 0.80, the share
+// of unanswerable cases that would be refused and of answerable ones that
+// would be wrongly refused; then each case's probability, lowest first.
 func WriteSweep(w io.Writer, confs []Confidence) {
 	fmt.Fprintln(w, "threshold  abstain_correct  false_abstain")
 	for t := 0.30; t <= 0.801; t += 0.05 {

@@ -13,12 +13,17 @@ import (
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/zh"
 	"github.com/gonghui/qa/rag"
+	"github.com/gonghui/qa/rag/lexicon"
 )
 
 // shared is built once per test binary: the analyzer's tables take a while,
 // and it is safe for concurrent use.
 var shared = sync.OnceValues(func() (*rag.Analyzer, error) {
-	return rag.NewAnalyzer(zh.NewFolder(), "")
+	lex, err := lexicon.Default()
+	if err != nil {
+		return nil, err
+	}
+	return rag.NewAnalyzer(zh.NewFolder(), lex), nil
 })
 
 // Analyzer is the analyzer with the built-in lexicon.
