@@ -210,20 +210,6 @@ func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0
 }
 
-// sentenceScore sums the weights of the question's terms found in a folded
-// sentence.
-func sentenceScore(folded string, weights map[string]float64) float64 {
-	seen := map[string]bool{}
-	var s float64
-	for _, t := range Terms(folded) {
-		if w, ok := weights[t]; ok && !seen[t] {
-			seen[t] = true
-			s += w
-		}
-	}
-	return s
-}
-
 // Reference describes where the cited passage stands, in one line, naming
 // the place as a member would: 《劳动合同法》第十九条（2012年修正） for a law,
 // the 文号 and section for a notice, the paper and section for a report,
