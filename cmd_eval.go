@@ -73,6 +73,9 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if *features {
 		return eval.WriteSamples(ctx, stdout, e, filepath.Base(*questions), cases)
 	}
+	// As serve does at start: checking the example questions once per index
+	// is not part of any question's latency.
+	e.WarmExamples(ctx)
 	rep, err := eval.Run(ctx, e, cases, *k)
 	if err != nil {
 		return err

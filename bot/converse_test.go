@@ -157,3 +157,35 @@ func TestSmallTalkIsNeverHandedToStaff(t *testing.T) {
 		t.Errorf("a question the documents miss is not offered the handoff: %q", buttons(missed))
 	}
 }
+
+// A near miss says the documents do not have it, offers questions they do
+// answer as buttons, and a tap asks one.
+func TestNearMissOffersRelatedQuestions(t *testing.T) {
+	c := newConversation(t)
+	c.srv.SendText(dm, member, "金秋助学今年什么时候申请？")
+	got := c.next(t, dm.ID)
+	mustContain(t, "near miss", got.Text, "资料里没有", "下面这些问题可以回答")
+	suggested := buttons(got)
+	if len(suggested) == 0 || len(suggested) > 3 {
+		t.Fatalf("near miss: buttons %q, want 1–3 questions", suggested)
+	}
+	data := callbackData(got, suggested[0])
+	if !strings.HasPrefix(data, "q:") {
+		t.Fatalf("suggestion %q has data %q", suggested[0], data)
+	}
+	pushCallback(c.srv, member, got, dm, data)
+	ans := c.next(t, dm.ID)
+	mustContain(t, "tapped suggestion", ans.Text, "❓ "+suggested[0], "[1]", "来源")
+
+	// An unrelated question gets the plain abstention, with nothing to tap.
+	c.srv.SendText(dm, member, "今天兰州天气怎么样？")
+	plain := c.next(t, dm.ID)
+	if len(plain.Buttons) != 0 || strings.Contains(plain.Text, "下面这些问题") {
+		t.Errorf("unrelated question got suggestions: %+v", plain)
+	}
+	// The near miss is still a gap for staff; the tapped question is not.
+	qs := waitQuestions(t, c.run.store, 3)
+	if len(qs) != 3 || !qs[0].Abstained || qs[1].Abstained || qs[1].Question != suggested[0] {
+		t.Errorf("question log = %+v", qs)
+	}
+}

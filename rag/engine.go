@@ -646,6 +646,10 @@ func (e *Engine) Answer(ctx context.Context, conversation, question string) (Ans
 	case !r.Answerable:
 		a.Abstained = true
 		a.Sentences = Says(notFoundText(standalone))
+		// A near miss offers what the documents do answer nearby (suggest.go).
+		if a.Suggestions = e.related(ctx, asked, r); len(a.Suggestions) > 0 {
+			a.Sentences = append(a.Sentences, Sentence{Text: textNearMiss, Break: true})
+		}
 	default:
 		a.Sentences, a.Citations = e.extract(r)
 		if e.opt.Generator != nil {

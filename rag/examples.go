@@ -28,6 +28,11 @@ type Suggestion struct {
 	Concept, Domain string
 	// passages are the IDs of the passages that answer it.
 	passages []string
+	// words are its informative content bigrams, for relating it to a
+	// member's question; template marks a question made from a concept's
+	// name rather than members' wording.
+	words    map[string]bool
+	template bool
 	// score ranks suggestions: what members talk about most (the concept's
 	// member words), confident answers and short questions first.
 	score float64
@@ -42,6 +47,12 @@ const MaxSuggestionBytes = 60
 type questionBank struct {
 	ix    *Index
 	items []Suggestion // best first
+	// lx is the lexicon the candidates came from (nil when it cannot be
+	// loaded); share says, for each of its concepts that a document
+	// mentions, about what share of the passages mention it (用人单位 is
+	// everywhere in the laws, 产假 in a few articles).
+	lx    *lexicon.Lexicon
+	share map[string]float64
 }
 
 // suggester builds the question bank once per index, on first use.
@@ -60,7 +71,7 @@ func (e *Engine) bank(ctx context.Context) *questionBank {
 		return b
 	}
 	start := time.Now()
-	b := &questionBank{ix: ix, items: e.buildBank(ctx, ix)}
+	b := e.buildBank(ctx, ix)
 	if ctx.Err() == nil { // a bank cut short is rebuilt next time
 		e.suggest.bank = b
 	}
@@ -125,6 +136,9 @@ type candidate struct {
 	// words is how many member words the concept has: how much members
 	// talk about it.
 	words int
+	// template marks a question made from the concept's name (关于产假有什么
+	//规定？), tried only when none of its examples is answered.
+	template bool
 }
 
 // buildBank makes the candidate questions of the corpus and keeps those
@@ -138,46 +152,47 @@ type candidate struct {
 // covers. Each is asked: it is kept when the documents answer it and a
 // passage that answers is about it (has the concept's term, or sits under
 // the heading).
-func (e *Engine) buildBank(ctx context.Context, ix *Index) []Suggestion {
+func (e *Engine) buildBank(ctx context.Context, ix *Index) *questionBank {
+	b := &questionBank{ix: ix, share: map[string]float64{}}
 	if ix.Len() == 0 {
-		return nil
+		return b
 	}
-	check := e
+	if lx, err := lexicon.Default(); err == nil {
+		b.lx = lx
+	} else {
+		e.log.Warn("lexicon not loaded; example questions come from headings only", "err", err)
+	}
+	asker := e
 	if _, local := e.opt.Embedder.(*HashEmbedder); !local {
 		// Asking hundreds of candidates must not cost as many calls to an
 		// embedding server: check them lexically.
-		check = e.WithOptions(func(o *Options) { o.Mode = ModeLexical })
+		asker = e.WithOptions(func(o *Options) { o.Mode = ModeLexical })
 	}
 	var out []Suggestion
 	seen := map[string]bool{}
-	for _, c := range e.candidates(ix) {
-		if ctx.Err() != nil {
-			break
-		}
-		if seen[c.question] {
-			continue
+	answered := map[string]bool{} // concepts with a question kept
+	try := func(c candidate) {
+		if seen[c.question] || ctx.Err() != nil {
+			return
 		}
 		seen[c.question] = true
-		r, err := check.Retrieve(ctx, c.question)
-		if err != nil || !r.Answerable {
-			continue
-		}
-		s := Suggestion{Question: c.question, Concept: c.concept, Domain: c.domain}
-		about := false
-		for _, h := range r.Hits {
-			if !h.Answers {
-				continue
-			}
-			if s.DocID == "" {
-				s.DocID = h.Passage.DocID
-				s.score = h.Coverage + float64(min(c.words, 20))/20 - 0.01*float64(utf8.RuneCountInString(c.question))
-			}
-			s.passages = append(s.passages, h.Passage.ID)
-			about = about || isAbout(e.opt.Analyzer.Fold(h.Passage.Text), c.terms) ||
-				(c.heading != "" && strings.Contains(h.Passage.Heading, c.heading))
-		}
-		if about {
+		if s, ok := e.check(ctx, asker, c); ok {
+			s.words = b.informative(contentBigrams(e.opt.Analyzer.Fold(s.Question)))
 			out = append(out, s)
+			answered[c.concept] = true
+		}
+	}
+	cands := e.candidates(b)
+	for _, c := range cands {
+		if !c.template {
+			try(c)
+		}
+	}
+	// A concept the documents mention whose examples were not answered (or
+	// that has none) is asked about in the documents' own word.
+	for _, c := range cands {
+		if c.template && !answered[c.concept] {
+			try(c)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -186,7 +201,35 @@ func (e *Engine) buildBank(ctx context.Context, ix *Index) []Suggestion {
 		}
 		return out[i].Question < out[j].Question
 	})
-	return out
+	b.items = out
+	return b
+}
+
+// check asks a candidate and makes it a suggestion when the documents
+// answer it from a passage about it.
+func (e *Engine) check(ctx context.Context, asker *Engine, c candidate) (Suggestion, bool) {
+	r, err := asker.Retrieve(ctx, c.question)
+	if err != nil || !r.Answerable {
+		return Suggestion{}, false
+	}
+	s := Suggestion{Question: c.question, Concept: c.concept, Domain: c.domain, template: c.template}
+	about := false
+	for _, h := range r.Hits {
+		if !h.Answers {
+			continue
+		}
+		if s.DocID == "" {
+			s.DocID = h.Passage.DocID
+			s.score = h.Coverage + float64(min(c.words, 20))/20 - 0.01*float64(utf8.RuneCountInString(c.question))
+			if c.template {
+				s.score -= 0.5 // members' own wording first
+			}
+		}
+		s.passages = append(s.passages, h.Passage.ID)
+		about = about || isAbout(e.opt.Analyzer.Fold(h.Passage.Text), c.terms) ||
+			(c.heading != "" && strings.Contains(h.Passage.Heading, c.heading))
+	}
+	return s, about
 }
 
 func isAbout(folded string, terms []string) bool {
@@ -198,24 +241,32 @@ func isAbout(folded string, terms []string) bool {
 	return false
 }
 
-// candidates lists the questions to try for the corpus of ix.
-func (e *Engine) candidates(ix *Index) []candidate {
+// candidates lists the questions to try for the corpus of b's index, and
+// notes in b which concepts the documents mention.
+func (e *Engine) candidates(b *questionBank) []candidate {
+	ix := b.ix
 	var out []candidate
-	if lx, err := lexicon.Default(); err == nil {
-		for _, c := range lx.Concepts() {
+	if b.lx != nil {
+		for _, c := range b.lx.Concepts() {
 			var terms []string
+			share := 0.0
 			for _, t := range c.Terms {
 				if t = e.opt.Analyzer.Fold(strings.TrimSuffix(t, "*")); ix.mentions(t) {
 					terms = append(terms, t)
+					share = max(share, ix.share(t))
 				}
 			}
 			if len(terms) == 0 {
 				continue // no document mentions the concept
 			}
+			b.share[c.Name] = share
 			for _, ex := range c.Examples {
 				if q, ok := asQuestion(ex); ok {
 					out = append(out, candidate{question: q, concept: c.Name, domain: c.Domain, terms: terms, words: len(c.Words)})
 				}
+			}
+			if q, ok := termQuestion(terms[0]); ok {
+				out = append(out, candidate{question: q, concept: c.Name, domain: c.Domain, terms: terms, words: len(c.Words), template: true})
 			}
 		}
 	}
@@ -253,6 +304,19 @@ func (ix *Index) mentions(term string) bool {
 		}
 	}
 	return false
+}
+
+// share is about what share of the passages hold the folded term: at most
+// that of its rarest search term.
+func (ix *Index) share(term string) float64 {
+	if ix.Len() == 0 {
+		return 0
+	}
+	df := ix.Len()
+	for _, t := range Terms(term) {
+		df = min(df, len(ix.lex.postings[t]))
+	}
+	return float64(df) / float64(ix.Len())
 }
 
 // headings lists the distinct section headings of a document's passages,
@@ -300,6 +364,16 @@ func asQuestion(s string) (string, bool) {
 		return "", false
 	}
 	return s + "？", true
+}
+
+// termQuestion asks about a concept in the documents' own word: 产假 →
+// 关于产假有什么规定？ (a short word with no punctuation only).
+func termQuestion(term string) (string, bool) {
+	n := utf8.RuneCountInString(term)
+	if n < 2 || n > 5 || strings.IndexFunc(term, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) >= 0 {
+		return "", false
+	}
+	return "关于" + term + "有什么规定？", true
 }
 
 // headingNumber is the numbering in front of a heading (一、 （二） 3. 第四章).
