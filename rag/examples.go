@@ -47,8 +47,7 @@ const MaxSuggestionBytes = 60
 type questionBank struct {
 	ix    *Index
 	items []Suggestion // best first
-	// lx is the lexicon the candidates came from (nil when it cannot be
-	// loaded); share says, for each of its concepts that a document
+	// lx is the lexicon the candidates came from (the analyzer's); share says, for each of its concepts that a document
 	// mentions, about what share of the passages mention it (用人单位 is
 	// everywhere in the laws, 产假 in a few articles).
 	lx    *lexicon.Lexicon
@@ -157,11 +156,7 @@ func (e *Engine) buildBank(ctx context.Context, ix *Index) *questionBank {
 	if ix.Len() == 0 {
 		return b
 	}
-	if lx, err := lexicon.Default(); err == nil {
-		b.lx = lx
-	} else {
-		e.log.Warn("lexicon not loaded; example questions come from headings only", "err", err)
-	}
+	b.lx = e.opt.Analyzer.lex // the engine's own, with a union's extension (LEXICON_FILE)
 	asker := e
 	if _, local := e.opt.Embedder.(*HashEmbedder); !local {
 		// Asking hundreds of candidates must not cost as many calls to an

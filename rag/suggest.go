@@ -41,14 +41,13 @@ type focus struct {
 }
 
 // nearMiss reports whether an abstention is a near miss and what it is
-// about.
-//
-// It is built on the current Retrieval, which exposes each hit's coverage
-// but not yet the decision's evidence. A near miss is an abstention on a
-// topic the documents treat: the question names a specific concept of the
-// lexicon (not one as common as 用人单位) and the best candidate passage
-// covers at least nearMissCoverage of it — on the topic, without the fact —
-// or it names a concept no document mentions. A question naming no concept
+// about. It reads the evidence of the decision that abstained: a near miss
+// names a concept no document mentions (Evidence.Absent: 陪产假 where the
+// laws have 产假), or names a specific lexicon concept (not one as common as
+// 用人单位) that the best passage is on — it lacks only the kind of fact
+// asked for (Evidence.FactMissing: 金秋助学 with no dates), or it covers at
+// least nearMissCoverage of the question or half its concepts (兰州最低工资:
+// the rule, not the city's figure). A question naming no concept
 // (今天天气怎么样, 哪家医院看得好) is no near miss, however many of its
 // characters the documents happen to hold.
 func (e *Engine) nearMiss(b *questionBank, r Retrieval) (bool, focus) {
@@ -56,9 +55,11 @@ func (e *Engine) nearMiss(b *questionBank, r Retrieval) (bool, focus) {
 	if r.Answerable || len(r.Hits) == 0 || b.lx == nil {
 		return false, f
 	}
-	concepts := b.lx.Concepts()
-	for _, m := range lexicon.Dominant(b.lx.Match(r.Query.Raw)) {
-		c := concepts[m.Concept]
+	for _, name := range r.Query.Concepts {
+		c, _, ok := b.lx.Lookup(name)
+		if !ok {
+			continue
+		}
 		share, mentioned := b.share[c.Name]
 		switch {
 		case !mentioned:
@@ -67,14 +68,9 @@ func (e *Engine) nearMiss(b *questionBank, r Retrieval) (bool, focus) {
 			f.concepts[c.Name], f.domains[c.Domain] = true, true
 		}
 	}
-	best := 0.0
-	for i, h := range r.Hits {
-		if i == 3 {
-			break
-		}
-		best = max(best, h.Coverage)
-	}
-	return len(f.concepts) > 0 && best >= nearMissCoverage || len(f.absent) > 0, f
+	ev := r.Evidence
+	onTopic := ev.FactMissing == 1 || ev.Coverage >= nearMissCoverage || ev.Concepts >= 0.5
+	return len(f.absent) > 0 || (len(f.concepts) > 0 && onTopic), f
 }
 
 // related returns up to MaxSuggestions questions of the bank — questions
@@ -92,7 +88,7 @@ func (e *Engine) related(ctx context.Context, question string, r Retrieval) []st
 	}
 	found := map[string]bool{} // passages found for the question that are on its topic
 	for i, h := range r.Hits {
-		if i < 3 && h.Coverage >= nearMissCoverage {
+		if i < candidates && h.Coverage >= nearMissCoverage {
 			found[h.Passage.ID] = true
 		}
 	}
