@@ -46,6 +46,8 @@ type Evidence struct {
 	// Concepts is the share of the question's lexicon concepts the best
 	// passage holds (its coverage when the question names none).
 	Concepts float64 `json:"concepts"`
+	// Rank is 1/(1+the passage's place among the candidates).
+	Rank float64 `json:"rank"`
 	// Length is log(1 + the number of content units): short questions carry
 	// less evidence.
 	Length float64 `json:"length"`
@@ -53,12 +55,12 @@ type Evidence struct {
 
 // Vector is the evidence as the decision model's input, in a fixed order.
 func (ev Evidence) Vector() []float64 {
-	return []float64{ev.Coverage, ev.RawCoverage, ev.Unknown, ev.FactMissing, ev.Absent, ev.Lexical, ev.Margin, ev.Length, ev.Missed, ev.Sentence, ev.Concepts, ev.UnknownWeight}
+	return []float64{ev.Coverage, ev.RawCoverage, ev.Unknown, ev.FactMissing, ev.Absent, ev.Lexical, ev.Margin, ev.Length, ev.Missed, ev.Sentence, ev.Concepts, ev.UnknownWeight, ev.Rank}
 }
 
 // EvidenceNames names the entries of Evidence.Vector, for reports.
 func EvidenceNames() []string {
-	return []string{"coverage", "raw_coverage", "unknown", "fact_missing", "absent", "lexical", "margin", "length", "missed", "sentence", "concepts", "unknown_weight"}
+	return []string{"coverage", "raw_coverage", "unknown", "fact_missing", "absent", "lexical", "margin", "length", "missed", "sentence", "concepts", "unknown_weight", "rank"}
 }
 
 // Decision is the logistic model that turns Evidence into the probability
@@ -93,8 +95,8 @@ func (d Decision) Answers(ev Evidence) bool { return d.Probability(ev) >= d.Thre
 // the documents do not answer against refusals of what they do.
 func DefaultDecision() Decision {
 	return Decision{
-		Weights:   []float64{1.801, 2.300, -0.539, -2.149, -0.554, 0.997, 1.539, 1.405, 0.379, 0.777, 1.117, -1.090},
-		Bias:      -7.972,
-		Threshold: 0.35,
+		Weights:   []float64{1.477, 1.357, -0.064, -2.317, -1.015, 2.758, 0.267, 1.090, 0.802, 0.248, 1.106, -0.127, 3.177},
+		Bias:      -9.050,
+		Threshold: 0.6,
 	}
 }

@@ -199,6 +199,10 @@ type Hit struct {
 	// Answers is true when the documents answer the question and this
 	// passage is one of those that do: the extractive answer quotes it.
 	Answers bool
+	// Evidence and Confidence are the decision's inputs and probability for
+	// this passage (the top candidates only).
+	Evidence   Evidence
+	Confidence float64
 	idx     int32
 	missed  float64
 }
@@ -304,23 +308,44 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		h.States = states(s.doc)
 		r.Hits = append(r.Hits, h)
 	}
-	r.Evidence = ix.evidence(q, r.Hits, fused, lex, weights, known, len(kinds) > 0)
-	r.Confidence = e.opt.Decision.Probability(r.Evidence)
-	// A question for a kind of fact (a date, a phone number, an age…) that no
-	// candidate states is not answered, however well the rest matches: the
-	// near miss (金秋助学什么时候申请 against a passage with no date).
-	r.Answerable = r.Confidence >= e.opt.Decision.Threshold && r.Evidence.FactMissing == 0
-	if r.Answerable {
-		markAnswers(r.Hits, 0)
+	// Each candidate is weighed on its own: the documents answer when one
+	// of them convinces the decision, and the most convincing is the one the
+	// answer quotes first.
+	base := ix.evidence(q, known, lex)
+	r.Evidence = base
+	if len(kinds) > 0 {
+		r.Evidence.FactMissing = 1
+	}
+	best := -1
+	for i := range r.Hits {
+		if i == candidates {
+			break
+		}
+		h := &r.Hits[i]
+		h.Evidence = ix.hitEvidence(base, q, *h, i, lex, known)
+		h.Confidence = e.opt.Decision.Probability(h.Evidence)
+		if best < 0 || h.Confidence > r.Hits[best].Confidence {
+			best = i
+		}
+	}
+	if best >= 0 {
+		r.Evidence, r.Confidence = r.Hits[best].Evidence, r.Hits[best].Confidence
+		// A question for a kind of fact (a date, a phone number, an age…)
+		// that the candidate does not state is not answered, however well
+		// the rest matches: the near miss (金秋助学什么时候申请 against a
+		// passage with no date).
+		r.Answerable = r.Confidence >= e.opt.Decision.Threshold && r.Hits[best].States
+		if r.Answerable {
+			markAnswers(r.Hits, best, 0)
+		}
 	}
 	return r, nil
 }
 
 // markAnswers marks the candidates that the answer may quote: the best
-// candidate when its coverage reaches least, and the others that state the
+// candidate b when its coverage reaches least, and the others that state the
 // facts asked for and reach answerShare of the best's coverage.
-func markAnswers(hits []Hit, least float64) (any bool) {
-	b := bestCandidate(hits)
+func markAnswers(hits []Hit, b int, least float64) (any bool) {
 	if hits[b].Coverage < least {
 		return false
 	}
@@ -358,7 +383,7 @@ func bestCandidate(hits []Hit) int {
 }
 
 // evidence gathers the decision's inputs from the hits.
-func (ix *Index) evidence(q Query, hits []Hit, fused, lex []scored, weights map[string]float64, known []bool, asksFact bool) Evidence {
+func (ix *Index) evidence(q Query, known []bool, lex []scored) Evidence {
 	var ev Evidence
 	n := 0
 	var wAll, wUnknown float64
@@ -381,34 +406,36 @@ func (ix *Index) evidence(q Query, hits []Hit, fused, lex []scored, weights map[
 	if q.absent {
 		ev.Absent = 1
 	}
-	if len(hits) == 0 {
-		ev.FactMissing = b2f(asksFact)
-		return ev
-	}
-	b := hits[bestCandidate(hits)]
-	ev.Coverage, ev.RawCoverage, ev.Missed = b.Coverage, b.RawCoverage, b.missed
-	p := ix.passages[b.idx]
-	ev.Concepts = ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, b.idx) },
-		func(r rune) bool { return strings.ContainsRune(p.Text, r) }).concepts
-	for _, u := range passageUnits(b, 0) {
-		ev.Sentence = max(ev.Sentence, ix.textCoverage(q, known, ix.an.Fold(u.intro+" "+u.text)))
-	}
-	ev.FactMissing = b2f(!b.States)
-	var ideal float64
-	for t, w := range weights {
-		ideal += w * ix.lex.idf(t)
-	}
-	for _, s := range lex {
-		if s.doc == b.idx && ideal > 0 {
-			ev.Lexical = min(1, float64(s.score)/ideal)
-		}
-	}
 	switch {
 	case len(lex) > 1 && lex[0].score > 0:
 		ev.Margin = float64(lex[0].score-lex[1].score) / float64(lex[0].score)
 	case len(lex) == 1:
 		ev.Margin = 1
 	}
+	return ev
+}
+
+// hitEvidence completes the question's evidence with what hit, ranked at
+// rank, holds of it.
+func (ix *Index) hitEvidence(ev Evidence, q Query, h Hit, rank int, lex []scored, known []bool) Evidence {
+	ev.Coverage, ev.RawCoverage, ev.Missed = h.Coverage, h.RawCoverage, h.missed
+	p := ix.passages[h.idx]
+	ev.Concepts = ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, h.idx) },
+		func(r rune) bool { return strings.ContainsRune(p.Text, r) }).concepts
+	for _, u := range passageUnits(h, 0) {
+		ev.Sentence = max(ev.Sentence, ix.textCoverage(q, known, ix.an.Fold(u.intro+" "+u.text)))
+	}
+	ev.FactMissing = b2f(!h.States)
+	var ideal float64
+	for t, w := range q.Weights {
+		ideal += w * ix.lex.idf(t)
+	}
+	for _, s := range lex {
+		if s.doc == h.idx && ideal > 0 {
+			ev.Lexical = min(1, float64(s.score)/ideal)
+		}
+	}
+	ev.Rank = 1 / float64(1+rank)
 	return ev
 }
 

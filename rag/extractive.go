@@ -19,6 +19,7 @@ type quotable struct {
 	intro string // the line an item belongs to, or the paragraph's topic
 	text  string
 	score float64
+	list  bool // an introducing line with its items
 }
 
 // quote is how the unit reads in an answer.
@@ -97,6 +98,9 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 			}
 			if len(kinds) > 0 && statesAll(folded, kinds) {
 				u.score *= 1.5
+				if prefersAll(folded, kinds) {
+					u.score *= 1.3
+				}
 			}
 			units = append(units, u)
 		}
@@ -111,9 +115,17 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 		}
 		return units[i].rank < units[j].rank
 	})
-	chosen := units[:1]
 	first := units[0]
 	for _, u := range units[1:] {
+		if u.list && strings.HasPrefix(u.text, strings.TrimSpace(first.text)) && u.score >= first.score {
+			first = u // the list its best sentence introduces says more
+		}
+	}
+	chosen := []quotable{first}
+	for _, u := range units {
+		if strings.Contains(first.quote(), u.quote()) || strings.Contains(u.quote(), first.quote()) {
+			continue
+		}
 		share := secondShare
 		if otherLaw(first, u) {
 			// Another law on the same thing: the member must not read one
@@ -194,8 +206,22 @@ func passageUnits(h Hit, rank int) []quotable {
 		}
 		if !corpus.IsItem(line) && len(sents) > 0 {
 			// The line that introduces the items after it: its last sentence
-			// (…应当认定为工伤：).
+			// (…应当认定为工伤：). With its items it is a unit of its own, the
+			// list (提交下列材料：（一）…（二）…), as far as a phone shows.
 			intro = sents[len(sents)-1]
+			if last := intro; strings.HasSuffix(last, "：") || strings.HasSuffix(last, ":") {
+				list := last
+				for _, next := range lines[li+1:] {
+					next = strings.TrimSpace(next)
+					if !corpus.IsItem(next) || utf8.RuneCountInString(list+next) > screenRunes {
+						break
+					}
+					list += next
+				}
+				if list != last {
+					out = append(out, quotable{hit: h, rank: rank, pos: len(out), text: list, list: true})
+				}
+			}
 		}
 	}
 	return out

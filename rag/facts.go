@@ -17,53 +17,69 @@ type factKind struct {
 	name   string
 	asks   *regexp.Regexp // on the folded question
 	states *regexp.Regexp // on the folded passage
+	// prefer, when set, is a closer statement of the fact (a count of the
+	// thing asked about: 154个工种 for 多少个工种), which the answer prefers.
+	prefer *regexp.Regexp
 }
 
 // num is a number as documents write it: digits (with decimals), or
 // Chinese numerals, perhaps with 万/千/百 and 多/余 (3500多, 五千余).
-const num = `(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十两百千万]+)(?:万|千|百)?(?:多|余)?`
+// A lone Chinese numeral counts only before a unit: 一 of 一般 or 一次性 is
+// a word, 三 of 三个月 a number.
+const num = `(?:\d+(?:\.\d+)?(?:万|千|百)?(?:多|余)?|[零〇一二三四五六七八九十两百千万]{2,}(?:多|余)?|[一二三四五六七八九十两](?:个|天|日|月|年|岁|倍|元|次|名|人|家|项|周|小时|成))`
 
 var factKinds = []factKind{
 	{"phone",
 		regexp.MustCompile(`电话|手机号|号码|联系方式|联系人|微信号|邮箱|打哪个`),
-		regexp.MustCompile(`\d{5,}|\d{3,4}-\d{7,8}|@`)},
+		// A phone number, a hotline (12351), an e-mail: not a count such as 13371.
+		regexp.MustCompile(`(?:0\d{2,3}[-－ ]?)?\d{7,8}(?:[^\d万元人个家名次件户年月日]|$)|1[3-9]\d{9}|(?:^|\D)12\d{3}(?:[^\d万元人个家名次件户年月日]|$)|@`), nil},
 	{"clock",
 		regexp.MustCompile(`几点|开门|关门|营业时间|开放时间|办公时间是|上班时间是|什么时间开`),
-		regexp.MustCompile(`\d{1,2}[:：]\d{2}|\d{1,2}点|上午|下午|全天|24小时`)},
+		regexp.MustCompile(`\d{1,2}[:：]\d{2}|\d{1,2}点|上午|下午|全天|24小时`), nil},
 	{"date",
 		regexp.MustCompile(`什么时候|啥时候|何时|哪天|几号|几月份|哪一天|截止|开始报名`),
-		regexp.MustCompile(`\d{1,2}月|\d{1,2}日|月底|月初|上旬|中旬|下旬|之日起|之日|以前|以后|期间|期满`)},
+		regexp.MustCompile(`\d{1,2}月|\d{1,2}日|月底|月初|上旬|中旬|下旬|之日起|之日|以前|以后|期间|期满`), nil},
 	{"address",
 		regexp.MustCompile(`地址|哪条街|哪条路|门牌|具体位置|怎么走|坐几路|在哪个位置`),
-		regexp.MustCompile(`路|街|巷|号楼|大厦|广场|\d+号`)},
+		regexp.MustCompile(`路|街|巷|号楼|大厦|广场|\d+号`), nil},
 	{"papers",
 		regexp.MustCompile(`材料|证明|手续|证件|要带|需要带|要交哪些`),
-		regexp.MustCompile(`材料|证明|手续|证件|申请表|身份证|提交|提供`)},
+		regexp.MustCompile(`材料|证明|手续|证件|申请表|身份证|提交|提供`), nil},
 	{"fee", // what a member pays, not what the union gives (资助多少钱 is a quantity)
 		regexp.MustCompile(`费用|收费|交多少|缴多少|花多少|价格|考试费|报名费|会费|学费多少|要钱吗|要不要钱|收钱`),
-		regexp.MustCompile(`收费|缴纳|交纳|缴费|免费|公益|费用|会费|每人\d+元|\d+元/|收取`)},
+		regexp.MustCompile(`收费|缴纳|交纳|缴费|免费|公益|费用|会费|每人\d+元|\d+元/|收取`), nil},
 	{"person",
 		regexp.MustCompile(`是谁|叫什么名字|哪位|谁是|谁负责`),
-		regexp.MustCompile(`同志|主席|书记|部长|主任|局长|负责人|联系人`)},
+		// A person named: 联系人：王老师, 张华同志 — not the word 主席 alone.
+		regexp.MustCompile(`联系人[：:]|\p{Han}{1,2}(?:老师|同志|女士|先生)|(?:主席|书记|部长|主任|局长|负责人)[：:]`), nil},
 	{"procedure",
 		regexp.MustCompile(`怎么申请|如何申请|怎样申请|怎么申领|如何申领|怎么办理|如何办理|申请流程|办理流程|怎么报名|如何报名|去哪报名|在哪报名|哪里报名|申请条件|报名条件`),
-		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|向`)},
+		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|办理|登记`), nil},
 	{"age",
 		regexp.MustCompile(`(?:多少|几)(?:周)?岁|多大(?:年纪|岁数)|年龄(?:是)?(?:多少|多大)`),
-		regexp.MustCompile(num + `(?:周)?岁`)},
+		regexp.MustCompile(num + `(?:周)?岁`), nil},
 	{"duration",
 		regexp.MustCompile(`多久|多长时间|多长|(?:几|多少)(?:个)?(?:天|日|月|周|星期|年|小时|工作日)`),
-		regexp.MustCompile(num + ` *(?:个)?(?:天|日|月|周|星期|年|小时|工作日)|年限|期限`)},
+		regexp.MustCompile(num + ` *(?:个)?(?:天|日|月|周|星期|年|小时|工作日)|年限|期限`), nil},
 	{"money",
 		regexp.MustCompile(`多少钱|多少块|几块钱|多少元|赔多少|补多少|补偿多少|给多少|拿多少|发多少|多少工资|工资多少|多少补贴|补贴多少|多少补助|补助多少|罚多少`),
-		regexp.MustCompile(num + `元|倍|个月(?:的)?工资|月工资|工资标准|百分之|%|标准`)},
+		regexp.MustCompile(num + `元|倍|个月(?:的)?工资|月工资|工资标准|百分之|%|标准`), nil},
 	{"share",
 		regexp.MustCompile(`比例|百分之几|占多少|多少比例|比率|多少成|几成`),
-		regexp.MustCompile(`%|百分之|` + num + `成|比例|分之`)},
+		regexp.MustCompile(`%|百分之|` + num + `成|比例|分之`), nil},
 }
 
-// countAsk finds "how many of what" in a question: 多少家, 几个人, 多少名.
-var countAsk = regexp.MustCompile(`(?:多少|几)(?:个)?(家|户|人|名|位|次|场|起|件|所|项|批|期|篇|部|套|处|支|座|本|个|份|条|种|类)`)
+// countAsk finds "how many of what" in a question: 多少家, 几个人, 多少名,
+// and the thing counted when it follows (多少个工种).
+var countAsk = regexp.MustCompile(`(?:多少|几)(?:个)?(家|户|人|名|位|次|场|起|件|所|项|批|期|篇|部|套|处|支|座|本|个|份|条|种|类)(\p{Han}{0,2})`)
+
+// valueAsk finds a question for the value of something named right before
+// it: 最低工资标准是多少, 慰问的标准为多少.
+var valueAsk = regexp.MustCompile(`(\p{Han}{2,12}?)(?:的)?(?:是|为)多少`)
+
+// valueNoun is how much of the named thing a passage must write near the
+// number: its last few characters (签订率 of 女职工专项集体合同签订率).
+const valueNoun = 3
 
 // counters that a document may use for the same count: 人 counted as 名 or
 // 人次, 家 as 户 or 个, 次 as 场 or 起.
@@ -100,14 +116,55 @@ func askedKinds(raw string) []*factKind {
 		if kin == "" {
 			kin = m[1]
 		}
-		out = append(out, &factKind{name: "count:" + m[1], asks: countAsk,
-			states: regexp.MustCompile(num + `(?:个)?(?:` + kin + `)`)})
+		k := &factKind{name: "count:" + m[1], asks: countAsk,
+			states: regexp.MustCompile(num + `(?:个)?(?:` + kin + `)`)}
+		if thing := strings.TrimRightFunc(m[2], IsParticleRune); thing != "" {
+			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + regexp.QuoteMeta(thing))
+		}
+		out = append(out, k)
 		numeric = true
+	}
+	if m := valueAsk.FindStringSubmatch(raw); m != nil && !numeric {
+		// The value of a named thing: the passage writes the thing and a
+		// number close together (最低工资标准为1620元, 享受98天产假).
+		named := m[1]
+		if i := strings.LastIndex(named, "的"); i >= 0 {
+			named = named[i+len("的"):] // 信访接待的办结率: 办结率
+		}
+		noun := []rune(named)
+		if len(noun) > valueNoun {
+			noun = noun[len(noun)-valueNoun:]
+		}
+		if len(noun) >= 2 {
+			n := regexp.QuoteMeta(string(noun))
+			out = append(out, &factKind{name: "value", asks: valueAsk,
+				states: regexp.MustCompile(n + `[^。；;]{0,10}?` + num + `|` + num + `[^。；;，,]{0,6}?` + n)})
+			numeric = true
+		}
 	}
 	if !numeric && quantityAsk.MatchString(raw) && !strings.Contains(raw, "多少有") {
 		out = append(out, &factKind{name: "quantity", asks: quantityAsk, states: anyNumber})
 	}
 	return out
+}
+
+// IsParticleRune reports whether r is a particle that may trail the thing a
+// count asks about (多少个工种呢).
+func IsParticleRune(r rune) bool { return strings.ContainsRune("吗呢吧啊呀嘛么啦的了着", r) }
+
+// prefersAll reports whether the folded text states every kind's closer form
+// where a kind has one (and at least one has).
+func prefersAll(folded string, kinds []*factKind) bool {
+	any := false
+	for _, k := range kinds {
+		if k.prefer != nil {
+			if !k.prefer.MatchString(folded) {
+				return false
+			}
+			any = true
+		}
+	}
+	return any
 }
 
 // statesAll reports whether the folded passage states a fact of every kind.

@@ -195,7 +195,7 @@ func (e *Engine) answerSaved(m savedMatch, r Retrieval) ([]Sentence, []Citation)
 	}
 	// The documents answer too when a passage of theirs states what is
 	// asked and comes close to the saved answer's coverage of the question.
-	if len(docs.Hits) == 0 || !markAnswers(docs.Hits, answerShare*max(best, minDocsAfterSaved)) {
+	if len(docs.Hits) == 0 || !markAnswers(docs.Hits, bestCandidate(docs.Hits), answerShare*max(best, minDocsAfterSaved)) {
 		return sents, cits
 	}
 	more, moreCits := e.extract(docs)

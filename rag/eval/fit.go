@@ -13,11 +13,14 @@ import (
 // whether answering would be right (answerable, and a passage that holds the
 // answer is among those the answer may quote), and the set it came from.
 type Sample struct {
-	Set        string    `json:"set"`
-	ID         string    `json:"id"`
-	Answerable bool      `json:"answerable"`
-	Found      bool      `json:"found"`
-	X          []float64 `json:"x"`
+	Set        string `json:"set"`
+	ID         string `json:"id"`
+	Answerable bool   `json:"answerable"`
+	Found      bool   `json:"found"`
+	// Gated is true when the passage cannot answer whatever the model says:
+	// it does not state the kind of fact asked for.
+	Gated bool      `json:"gated,omitempty"`
+	X     []float64 `json:"x"`
 }
 
 // label is what the decision learns: answer exactly when answering would be
@@ -25,6 +28,15 @@ type Sample struct {
 // refuse — quoting the wrong passage is worse than sending a member to a
 // person.
 func (s Sample) label() bool { return s.Answerable && s.Found }
+
+// caseID is the case a sample belongs to: a case has one sample per
+// candidate passage ("lp01#0", "lp01#1"…).
+func (s Sample) caseID() string {
+	if i := strings.LastIndex(s.ID, "#"); i >= 0 {
+		return s.ID[:i]
+	}
+	return s.ID
+}
 
 // Logistic is a fitted logistic model: P(answerable) = σ(W·x + B).
 type Logistic struct {
@@ -172,12 +184,20 @@ func CrossValidate(samples []Sample, k int, lambda float64) []Held {
 		if sa.Answerable != sb.Answerable {
 			return sa.Answerable
 		}
-		return sa.ID < sb.ID
+		return sa.caseID() < sb.caseID()
 	})
+	// All the candidates of one case fall in the same fold.
+	caseFold := map[string]int{}
 	for _, i := range order {
-		key := fmt.Sprintf("%s/%v", samples[i].Set, samples[i].Answerable)
-		fold[i] = next[key] % k
-		next[key]++
+		c := samples[i].Set + "/" + samples[i].caseID()
+		f, ok := caseFold[c]
+		if !ok {
+			key := fmt.Sprintf("%s/%v", samples[i].Set, samples[i].Answerable)
+			f = next[key] % k
+			next[key]++
+			caseFold[c] = f
+		}
+		fold[i] = f
 	}
 	out := make([]Held, len(samples))
 	for f := 0; f < k; f++ {
@@ -199,13 +219,34 @@ func CrossValidate(samples []Sample, k int, lambda float64) []Held {
 
 // WriteCalibration prints, per set and over all, the share of unanswerable
 // cases refused and of answerable ones wrongly refused at each probability
-// threshold, from held-out probabilities — and in brackets the share wrongly
+// threshold, from held-out probabilities (a case is answered when one of its
+// candidates reaches the threshold) — and in brackets the share wrongly
 // refused of the answerable cases whose answer retrieval found, which is
 // what the decision alone is answerable for.
 func WriteCalibration(w io.Writer, held []Held, thresholds []float64) {
-	sets := map[string]bool{}
+	type verdict struct {
+		set               string
+		answerable, found bool
+		p                 float64
+	}
+	cases := map[string]*verdict{}
+	var keys []string
 	for _, h := range held {
-		sets[h.Set] = true
+		k := h.Set + "/" + h.caseID()
+		v, ok := cases[k]
+		if !ok {
+			v = &verdict{set: h.Set, answerable: h.Answerable}
+			cases[k] = v
+			keys = append(keys, k)
+		}
+		v.found = v.found || h.Found
+		if !h.Gated {
+			v.p = max(v.p, h.P)
+		}
+	}
+	sets := map[string]bool{}
+	for _, v := range cases {
+		sets[v.set] = true
 	}
 	names := make([]string, 0, len(sets))
 	for s := range sets {
@@ -219,24 +260,25 @@ func WriteCalibration(w io.Writer, held []Held, thresholds []float64) {
 		row := []string{fmt.Sprintf("%.2f", t)}
 		for _, name := range names {
 			var un, ok, an, fa, fo, faFound int
-			for _, h := range held {
-				if name != "all" && h.Set != name {
+			for _, k := range keys {
+				v := cases[k]
+				if name != "all" && v.set != name {
 					continue
 				}
-				if h.Answerable {
+				if v.answerable {
 					an++
-					if h.P < t {
+					if v.p < t {
 						fa++
 					}
-					if h.Found {
+					if v.found {
 						fo++
-						if h.P < t {
+						if v.p < t {
 							faFound++
 						}
 					}
 				} else {
 					un++
-					if h.P < t {
+					if v.p < t {
 						ok++
 					}
 				}

@@ -12,8 +12,9 @@ import (
 	"github.com/gonghui/qa/rag"
 )
 
-// WriteSamples retrieves each case and prints its evidence as one JSON
-// Sample a line, for WriteFit.
+// WriteSamples retrieves each case and prints, for each candidate passage
+// the decision weighs, its evidence as one JSON Sample a line (ID "case#k"),
+// for WriteFit: the decision learns which passages answer.
 func WriteSamples(ctx context.Context, w io.Writer, e Answerer, set string, cases []Case) error {
 	enc := json.NewEncoder(w)
 	for _, c := range cases {
@@ -21,18 +22,29 @@ func WriteSamples(ctx context.Context, w io.Writer, e Answerer, set string, case
 		if err != nil {
 			return fmt.Errorf("case %s: %w", c.ID, err)
 		}
-		found := false
 		for i, h := range r.Hits {
-			if i < 3 && c.Answerable && Contains(h.Passage.Text, c.Expect) {
-				found = true
+			if i == candidates {
+				break
+			}
+			found := c.Answerable && Contains(h.Passage.Text, c.Expect)
+			s := Sample{Set: set, ID: fmt.Sprintf("%s#%d", c.ID, i), Answerable: c.Answerable, Found: found, Gated: !h.States, X: h.Evidence.Vector()}
+			if err := enc.Encode(s); err != nil {
+				return err
 			}
 		}
-		if err := enc.Encode(Sample{Set: set, ID: c.ID, Answerable: c.Answerable, Found: found, X: r.Evidence.Vector()}); err != nil {
-			return err
+		if len(r.Hits) == 0 {
+			// Nothing retrieved: one sample that answers nothing.
+			s := Sample{Set: set, ID: c.ID + "#0", Answerable: c.Answerable, X: r.Evidence.Vector()}
+			if err := enc.Encode(s); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
+
+// candidates is how many of the top passages the engine's decision weighs.
+const candidates = 3
 
 // LoadSamples reads a file written by WriteSamples.
 func LoadSamples(path string) ([]Sample, error) {
