@@ -348,13 +348,22 @@ type numberForm struct {
 // numberForms returns the Arabic form of the numbers folded text writes in
 // Chinese (二十 → 20, 两千 → 2000, 2千 → 2000, 三千五 → 3500), for the question
 // to match a document that writes them in digits either way. Numbers below
-// 10 are left alone: 一线 and 两节 are words more often than counts.
+// 10 are left alone unless a unit follows: 一线 and 两节 are words more often
+// than counts, 一年 is a duration.
 func numberForms(folded string) []numberForm {
 	var out []numberForm
 	runes, last := 0, 0 // runes in folded[:last]
 	for _, n := range zh.Numbers(folded) {
-		if !n.Chinese || n.Enumerator || n.Value < 10 {
+		if !n.Chinese || n.Enumerator {
 			continue
+		}
+		if n.Value < 10 {
+			// 一线 and 两节 are words; 一年 and 三个月 are durations, which
+			// documents write in digits as often as not (满1年, 3个月).
+			next, _ := utf8.DecodeRuneInString(folded[n.End:])
+			if !strings.ContainsRune("年月天日周岁个倍", next) {
+				continue
+			}
 		}
 		start := runes + utf8.RuneCountInString(folded[last:n.Start])
 		end := start + utf8.RuneCountInString(n.Text)

@@ -28,9 +28,9 @@ type Evidence struct {
 	// Absent is 1 when the question names a concept the lexicon knows but no
 	// document mentions (陪产假 in a corpus that only has 产假).
 	Absent float64 `json:"absent"`
-	// Lexical is the best passage's BM25 score over the score it would get if
-	// it held every query term once: how much of the query it matches, by
-	// rarity.
+	// Lexical is the passage's BM25 score over the score it would get if it
+	// held each of the question's own terms once (at most 1): how much of the
+	// question it matches, by rarity.
 	Lexical float64 `json:"lexical"`
 	// Margin is how far the first passage's BM25 score stands above the
 	// second's, relative to the first.
@@ -95,8 +95,8 @@ func (d Decision) Answers(ev Evidence) bool { return d.Probability(ev) >= d.Thre
 // the documents do not answer against refusals of what they do.
 func DefaultDecision() Decision {
 	return Decision{
-		Weights:   []float64{1.477, 1.357, -0.064, -2.317, -1.015, 2.758, 0.267, 1.090, 0.802, 0.248, 1.106, -0.127, 3.177},
-		Bias:      -9.050,
-		Threshold: 0.6,
+		Weights:   []float64{1.521, 1.206, 0.204, -2.607, -0.806, 2.639, 0.381, 1.428, 0.703, 0.117, 1.165, -0.069, 3.128},
+		Bias:      -10.273,
+		Threshold: 0.55,
 	}
 }

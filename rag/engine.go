@@ -426,9 +426,11 @@ func (ix *Index) hitEvidence(ev Evidence, q Query, h Hit, rank int, lex []scored
 		ev.Sentence = max(ev.Sentence, ix.textCoverage(q, known, ix.an.Fold(u.intro+" "+u.text)))
 	}
 	ev.FactMissing = b2f(!h.States)
+	// The ideal is the question's own terms found once each: expansions are
+	// alternatives (a passage needs one of a concept's terms, not all).
 	var ideal float64
-	for t, w := range q.Weights {
-		ideal += w * ix.lex.idf(t)
+	for _, t := range q.Terms {
+		ideal += q.Weights[t] * ix.lex.idf(t)
 	}
 	for _, s := range lex {
 		if s.doc == h.idx && ideal > 0 {

@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"unicode"
@@ -38,6 +39,27 @@ func (u quotable) quote() string {
 // screenRunes is about what a phone shows before the sources: an answer
 // longer than this quotes one sentence only.
 const screenRunes = corpus.ScreenRunes
+
+// tieShare is how close two sentences' scores must be to count as a tie;
+// listTieShare the same between a list and a sentence, since a list holds
+// many words.
+const (
+	tieShare     = 0.03
+	listTieShare = 0.15
+)
+
+
+// unstatedShare scales the score of a sentence that does not state the
+// kind of fact the question asks for.
+const unstatedShare = 0.3
+
+// minGain is how much more of the question a second sentence must cover,
+// with the first, to be quoted for it; samePassageBonus favours a sentence
+// of the first's own passage (its next clause, its list).
+const (
+	minGain          = 0.15
+	samePassageBonus = 1.2
+)
 
 // otherLawShare is how close a sentence of another law must come to the
 // best's score to be quoted beside it.
@@ -96,11 +118,16 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 				with := ix.textCoverage(r.Query, known, e.opt.Analyzer.Fold(u.intro)+" "+folded)
 				u.score += introShare * max(0, with-u.score)
 			}
-			if len(kinds) > 0 && statesAll(folded, kinds) {
-				u.score *= 1.5
+			switch {
+			case len(kinds) == 0:
+			case statesAll(folded, kinds):
 				if prefersAll(folded, kinds) {
 					u.score *= 1.3
 				}
+			default:
+				// A sentence that does not state the kind of fact asked for
+				// comes after any that does.
+				u.score *= unstatedShare
 			}
 			units = append(units, u)
 		}
@@ -110,10 +137,25 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 		units = append(units, quotable{hit: h, text: h.Passage.Text})
 	}
 	sort.SliceStable(units, func(i, j int) bool {
-		if units[i].score != units[j].score {
-			return units[i].score > units[j].score
+		a, b := units[i], units[j]
+		tie := tieShare
+		if a.list != b.list {
+			tie = listTieShare // a list must be clearly better than one line
 		}
-		return units[i].rank < units[j].rank
+		if math.Abs(a.score-b.score) <= tie*max(a.score, b.score) {
+			// About as good: within one passage the earlier (an article's
+			// main rule comes before its special cases); across passages the
+			// shorter, which says it more plainly (one line of an article
+			// rather than another's whole list), then the better ranked.
+			if a.hit.Passage.ID == b.hit.Passage.ID && a.list == b.list {
+				return a.pos < b.pos
+			}
+			if la, lb := utf8.RuneCountInString(a.quote()), utf8.RuneCountInString(b.quote()); la != lb {
+				return la < lb
+			}
+			return a.rank < b.rank
+		}
+		return a.score > b.score
 	})
 	first := units[0]
 	for _, u := range units[1:] {
@@ -122,22 +164,37 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 		}
 	}
 	chosen := []quotable{first}
-	for _, u := range units {
-		if strings.Contains(first.quote(), u.quote()) || strings.Contains(u.quote(), first.quote()) {
+	// A second sentence: the one that adds most of what the first leaves
+	// out of the question (参加时已办理退休手续的人员… after 均可参加), or one
+	// that answers nearly as well on its own (红古、永登 after 安宁), or another
+	// law's rule on the same thing — the member must not read one rule alone
+	// where another law gives a different or more specific one (劳动法's 60
+	// days against 劳动争议调解仲裁法's year).
+	firstCov := ix.textCoverage(r.Query, known, e.opt.Analyzer.Fold(first.intro+" "+first.text))
+	var second *quotable
+	bestGain := 0.0
+	for i := range units {
+		u := &units[i]
+		if strings.Contains(first.quote(), u.quote()) || strings.Contains(u.quote(), first.quote()) ||
+			utf8.RuneCountInString(first.quote()+u.quote()) > screenRunes {
 			continue
 		}
-		share := secondShare
-		if otherLaw(first, u) {
-			// Another law on the same thing: the member must not read one
-			// rule alone where another law gives a different or more
-			// specific one (劳动法's 60 days against 劳动争议调解仲裁法's year).
-			share = otherLawShare
+		if len(kinds) > 0 && !statesAll(e.opt.Analyzer.Fold(u.text), kinds) && !otherLaw(first, *u) {
+			continue
 		}
-		if u.score >= share*first.score && u.quote() != first.quote() && (!otherLaw(first, u) || u.hit.States) &&
-			utf8.RuneCountInString(first.quote()+u.quote()) <= screenRunes {
-			chosen = append(chosen, u)
-			break
+		gain := ix.textCoverage(r.Query, known, e.opt.Analyzer.Fold(first.intro+" "+first.text+" "+u.intro+" "+u.text)) - firstCov
+		if u.hit.Passage.ID == first.hit.Passage.ID {
+			gain *= samePassageBonus
 		}
+		ok := gain >= minGain ||
+			u.score >= secondShare*first.score ||
+			otherLaw(first, *u) && u.hit.States && u.score >= otherLawShare*first.score
+		if ok && (second == nil || gain > bestGain || gain == bestGain && u.score > second.score) {
+			second, bestGain = u, gain
+		}
+	}
+	if second != nil {
+		chosen = append(chosen, *second)
 	}
 	switch {
 	case len(chosen) < 2:

@@ -22,11 +22,15 @@ type factKind struct {
 	prefer *regexp.Regexp
 }
 
-// num is a number as documents write it: digits (with decimals), or
-// Chinese numerals, perhaps with 万/千/百 and 多/余 (3500多, 五千余).
-// A lone Chinese numeral counts only before a unit: 一 of 一般 or 一次性 is
-// a word, 三 of 三个月 a number.
-const num = `(?:\d+(?:\.\d+)?(?:万|千|百)?(?:多|余)?|[零〇一二三四五六七八九十两百千万]{2,}(?:多|余)?|[一二三四五六七八九十两](?:个|天|日|月|年|岁|倍|元|次|名|人|家|项|周|小时|成))`
+// num is a number as documents write it, before its unit: digits (with
+// decimals), or Chinese numerals, perhaps with 万/千/百 and 多/余 (3500多,
+// 五千余). Patterns append the unit they need (天, 岁, 元…).
+const num = `(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十两百千万]+)(?:万|千|百)?(?:多|余)?`
+
+// numAlone is a number where no unit is asked for: a lone Chinese numeral
+// counts only before a unit, since 一 of 一般 or 一次性 is a word and 三 of
+// 三个月 a number.
+const numAlone = `(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十两百千万]{2,}|[一二三四五六七八九十两](?:个|天|日|月|年|岁|倍|元|次|名|人|家|项|周|小时|成|分之))`
 
 var factKinds = []factKind{
 	{"phone",
@@ -34,14 +38,17 @@ var factKinds = []factKind{
 		// A phone number, a hotline (12351), an e-mail: not a count such as 13371.
 		regexp.MustCompile(`(?:0\d{2,3}[-－ ]?)?\d{7,8}(?:[^\d万元人个家名次件户年月日]|$)|1[3-9]\d{9}|(?:^|\D)12\d{3}(?:[^\d万元人个家名次件户年月日]|$)|@`), nil},
 	{"clock",
-		regexp.MustCompile(`几点|开门|关门|营业时间|开放时间|办公时间是|上班时间是|什么时间开`),
-		regexp.MustCompile(`\d{1,2}[:：]\d{2}|\d{1,2}点|上午|下午|全天|24小时`), nil},
+		regexp.MustCompile(`几点|开门|关门|营业时间|开放时间|办公时间是|上班时间是|什么时间开|周末上班|周末开门|周末营业|周末有人|节假日上班|节假日开门`),
+		regexp.MustCompile(`\d{1,2}[:：]\d{2}|\d{1,2}点|上午|下午|全天|24小时|工作日|周末|周六|周日|节假日`), nil},
 	{"date",
 		regexp.MustCompile(`什么时候|啥时候|何时|哪天|几号|几月份|哪一天|截止|开始报名`),
 		regexp.MustCompile(`\d{1,2}月|\d{1,2}日|月底|月初|上旬|中旬|下旬|之日起|之日|以前|以后|期间|期满`), nil},
 	{"address",
-		regexp.MustCompile(`地址|哪条街|哪条路|门牌|具体位置|怎么走|坐几路|在哪个位置`),
+		regexp.MustCompile(`地址|哪条街|哪条路|门牌|具体位置|怎么走|坐几路|在哪个位置|具体在哪|在哪办公|在哪里办公|办公地点|在什么位置`),
 		regexp.MustCompile(`路|街|巷|号楼|大厦|广场|\d+号`), nil},
+	{"online", // where to find it on the net: a site, an account, an app
+		regexp.MustCompile(`在哪下载|哪里下载|哪儿下载|下载地址|网址|哪个网站|什么网站|网上哪里|链接|二维码|公众号是|小程序`),
+		regexp.MustCompile(`https?://|www\.|\.cn|\.com|公众号|小程序|网站|官网|app|二维码|下载`), nil},
 	{"papers",
 		regexp.MustCompile(`材料|证明|手续|证件|要带|需要带|要交哪些`),
 		regexp.MustCompile(`材料|证明|手续|证件|申请表|身份证|提交|提供`), nil},
@@ -59,7 +66,7 @@ var factKinds = []factKind{
 		regexp.MustCompile(`(?:多少|几)(?:周)?岁|多大(?:年纪|岁数)|年龄(?:是)?(?:多少|多大)`),
 		regexp.MustCompile(num + `(?:周)?岁`), nil},
 	{"duration",
-		regexp.MustCompile(`多久|多长时间|多长|(?:几|多少)(?:个)?(?:天|日|月|周|星期|年|小时|工作日)`),
+		regexp.MustCompile(`多久|多长时间|多少时间|多长|(?:几|多少)(?:个)?(?:天|日|月|周|星期|年|小时|工作日)`),
 		regexp.MustCompile(num + ` *(?:个)?(?:天|日|月|周|星期|年|小时|工作日)|年限|期限`), nil},
 	{"money",
 		regexp.MustCompile(`多少钱|多少块|几块钱|多少元|赔多少|补多少|补偿多少|给多少|拿多少|发多少|多少工资|工资多少|多少补贴|补贴多少|多少补助|补助多少|罚多少`),
@@ -94,7 +101,7 @@ var counterKin = map[string]string{
 var quantityAsk = regexp.MustCompile(`多少|几(?:个|成|倍)|数量|比例|多高|多大`)
 
 // anyNumber is any number a passage states.
-var anyNumber = regexp.MustCompile(`\d|[一二三四五六七八九十两百千万]+(?:个|家|户|人|名|次|元|天|日|月|年|倍|岁|小时|项|件|起|成)|百分之`)
+var anyNumber = regexp.MustCompile(`\d|[一二三四五六七八九十两百千万]+(?:个|家|户|人|名|次|元|天|日|月|年|倍|岁|小时|项|件|起|成)|百分之|分之`)
 
 // askedKinds are the fact kinds the folded question asks for. A count asks
 // for a number with its counter (多少家 → 652户); a question for a number
@@ -138,7 +145,7 @@ func askedKinds(raw string) []*factKind {
 		if len(noun) >= 2 {
 			n := regexp.QuoteMeta(string(noun))
 			out = append(out, &factKind{name: "value", asks: valueAsk,
-				states: regexp.MustCompile(n + `[^。；;]{0,10}?` + num + `|` + num + `[^。；;，,]{0,6}?` + n)})
+				states: regexp.MustCompile(n + `[^。；;]{0,10}?` + numAlone + `|` + numAlone + `[^。；;，,]{0,6}?` + n)})
 			numeric = true
 		}
 	}
