@@ -203,8 +203,8 @@ type Hit struct {
 	// this passage (the top candidates only).
 	Evidence   Evidence
 	Confidence float64
-	idx     int32
-	missed  float64
+	idx        int32
+	missed     float64
 }
 
 // Retrieval is the result of a search.

@@ -48,7 +48,6 @@ const (
 	listTieShare = 0.15
 )
 
-
 // unstatedShare scales the score of a sentence that does not state the
 // kind of fact the question asks for.
 const unstatedShare = 0.3
