@@ -2,7 +2,10 @@ package llm
 
 import (
 	"context"
+	"errors"
+	"io"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -39,9 +42,17 @@ func New(cfg Config, logger *slog.Logger) *Client {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	}
+	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
+		c := *cfg.HTTPClient
+		hc = &c
 	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = limitChat{next: next}
+	oc.HTTPClient = hc
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -51,6 +62,46 @@ func New(cfg Config, logger *slog.Logger) *Client {
 		log: logger.With(slog.String("component", "llm")),
 		red: redactor{secret: cfg.APIKey},
 	}
+}
+
+// maxChatBytes bounds a chat response, for a server that ignores
+// max_tokens: far above an answer of rag.MaxAnswerRunes with its reasoning,
+// far below the 288 KB answers seen (issue 10).
+const maxChatBytes = 256 << 10
+
+// errTooLarge is read from a chat response body past its bound.
+var errTooLarge = errors.New("response too large")
+
+// limitChat bounds the bodies of chat completion responses (not embeddings,
+// whose size follows the batch).
+type limitChat struct{ next http.RoundTripper }
+
+// RoundTrip sends the request and bounds the body of a chat response.
+func (l limitChat) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := l.next.RoundTrip(req)
+	if err != nil || !strings.HasSuffix(req.URL.Path, "/chat/completions") {
+		return resp, err
+	}
+	resp.Body = &limitedBody{ReadCloser: resp.Body, left: maxChatBytes}
+	return resp, nil
+}
+
+// limitedBody fails with errTooLarge once more than left bytes are read.
+type limitedBody struct {
+	io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1] // one byte more tells a body of exactly the limit from a longer one
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n + int(b.left), errTooLarge
+	}
+	return n, err
 }
 
 // Config returns the client's configuration, defaults filled in.

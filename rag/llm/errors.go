@@ -83,6 +83,8 @@ func (r redactor) newError(op string, err error, ctxErr error) *Error {
 		e.kind, e.msg = context.DeadlineExceeded, "timed out"
 	case errors.Is(ctxErr, context.Canceled) || errors.Is(err, context.Canceled):
 		e.kind, e.msg = context.Canceled, "canceled"
+	case errors.Is(err, errTooLarge):
+		e.kind, e.msg = ErrTruncated, fmt.Sprintf("the response is larger than %d KB: the server ignores max_tokens", maxChatBytes>>10)
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0:
 		e.kind, e.StatusCode = ErrStatus, apiErr.HTTPStatusCode
 		e.msg = fmt.Sprintf("status %d: %s", apiErr.HTTPStatusCode, r.excerpt(apiErr.Message))
