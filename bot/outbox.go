@@ -112,13 +112,14 @@ func (d *deliverer) waiting() int {
 	return d.pending
 }
 
-// stop lets the outbox drain for up to drain, then cancels what is in
+// stop lets the outbox drain for up to drain (not at all while Telegram is
+// failing: waiting would only delay the restart), then cancels what is in
 // flight and returns once the workers have; what is left stays in the
 // store's outbox for the next start.
 func (d *deliverer) stop(drain time.Duration) {
 	deadline := time.Now().Add(drain)
 	d.mu.Lock()
-	for d.pending > 0 && time.Now().Before(deadline) {
+	for d.pending > 0 && d.outage.IsZero() && time.Now().Before(deadline) {
 		d.wakeAt(deadline)
 		d.cond.Wait()
 	}

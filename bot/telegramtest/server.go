@@ -20,6 +20,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,6 +101,7 @@ type Server struct {
 	closed    bool
 	outage    Failure   // every call fails so until outageEnd
 	outageEnd time.Time // zero: no outage
+	outageOf  []string  // the methods that fail (none: all)
 	refused   map[int64]Failure
 }
 
@@ -203,14 +205,20 @@ func (s *Server) PushRaw(raw json.RawMessage) int64 {
 	return id
 }
 
-// Outage makes every call (getUpdates included) fail as f says for d from
-// now: a 429 with RetryAfter, a 5xx, or with f.Drop a connection closed
-// before any answer. An outage replaces the one before; d 0 ends it.
-func (s *Server) Outage(d time.Duration, f Failure) {
+// Outage makes every call (getUpdates included), or only the calls of the
+// methods named, fail as f says for d from now: a 429 with RetryAfter, a
+// 5xx, or with f.Drop a connection closed before any answer. An outage
+// replaces the one before; d 0 ends it.
+func (s *Server) Outage(d time.Duration, f Failure, methods ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.outage, s.outageEnd = f, time.Now().Add(d)
+	s.outage, s.outageEnd, s.outageOf = f, time.Now().Add(d), methods
 	s.notify()
+}
+
+// inOutage reports whether method fails now; s.mu must be held.
+func (s *Server) inOutage(method string) bool {
+	return time.Now().Before(s.outageEnd) && (len(s.outageOf) == 0 || slices.Contains(s.outageOf, method))
 }
 
 // Refuse makes every sendMessage to chatID fail with f from now on, as
@@ -425,7 +433,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: method, Params: params, Files: files, Time: time.Now()})
 	var fail *Failure
-	if time.Now().Before(s.outageEnd) {
+	if s.inOutage(method) {
 		f := s.outage
 		fail = &f
 	} else if fs := s.failures[method]; len(fs) > 0 {
@@ -541,7 +549,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, ctx context.Context, params m
 	defer deadline.Stop()
 	for {
 		s.mu.Lock()
-		if time.Now().Before(s.outageEnd) { // a long poll in progress breaks too
+		if s.inOutage("getUpdates") { // a long poll in progress breaks too
 			f := s.outage
 			s.mu.Unlock()
 			if f.Drop {
