@@ -51,13 +51,14 @@ func openIndex(ctx context.Context, cfg config.Config, log *slog.Logger, src rag
 			weight = 1 // a model's embedding understands wording; weigh it as BM25
 		}
 		e := rag.NewEngine(rag.Options{
-			Analyzer:    an,
-			Embedder:    emb,
-			Generator:   models.generator,
-			Rewriter:    models.rewriter,
-			IndexPath:   indexPath(cfg.DataDir, emb.Name()),
-			DenseWeight: weight,
-			Logger:      log,
+			Analyzer:     an,
+			Embedder:     emb,
+			Generator:    models.generator,
+			Rewriter:     models.rewriter,
+			Reformulator: models.reformulator,
+			IndexPath:    indexPath(cfg.DataDir, emb.Name()),
+			DenseWeight:  weight,
+			Logger:       log,
 		})
 		w := rag.NewWatcher(src, e)
 		re, _, err := w.Sync(ctx)
@@ -86,6 +87,8 @@ type models struct {
 	embedder  rag.Embedder
 	generator rag.Generator
 	rewriter  rag.Rewriter
+	// reformulator searches each question in the documents' words too.
+	reformulator rag.Reformulator
 }
 
 // newModels picks the offline hashing embedding and extractive answers unless
@@ -100,7 +103,7 @@ func newModels(cfg config.Config, folder *zh.Folder, log *slog.Logger) (models, 
 	client := llm.New(lc, log)
 	log.Info("language model server configured", "llm", lc) // LogValue hides the key
 	if lc.Generation() {
-		m.generator, m.rewriter = client, client
+		m.generator, m.rewriter, m.reformulator = client, client, client
 	}
 	if lc.Embeddings() {
 		m.embedder = client

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/rag"
 	"github.com/gonghui/qa/rag/llm"
 	"github.com/gonghui/qa/rag/llm/openaitest"
@@ -134,5 +135,40 @@ func TestServerEmbeddingsCachedAcrossRestarts(t *testing.T) {
 	a, err = e.Answer(context.Background(), "", tuitionQ)
 	if err != nil || !strings.Contains(a.Text(), "2000至5000元") {
 		t.Fatalf("answer with the server down: %q, %v", a.Text(), err)
+	}
+}
+
+// With a chat model, a member's question is also searched in the documents'
+// words; the offline path needs none of it, and a failing model costs
+// nothing but the attempt.
+func TestQuestionReformulatedIntoTheDocumentsWords(t *testing.T) {
+	srv := openaitest.New()
+	defer srv.Close()
+	logs := &ragtest.SyncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	client := llm.New(llm.Config{BaseURL: srv.URL, APIKey: srv.Key, ChatModel: "qwen-test", Timeout: time.Second, RetryBackoff: time.Millisecond}, log)
+	laws, err := corpus.BuiltinLaws(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ragtest.Engine(t, rag.Options{Reformulator: client, Logger: log}, laws)
+	const q = "厂里一声不吭就让俺卷铺盖，能讨个说法拿点钱不"
+	srv.QueueChat(openaitest.Reply{Content: "用人单位违法解除劳动合同，劳动者可以要求支付赔偿金吗"})
+	a, err := e.Answer(context.Background(), "", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || !strings.Contains(a.Text(), "赔偿金") {
+		t.Errorf("answer with the question reformulated: %q", a.Text())
+	}
+	reqs := srv.ChatRequests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].Messages[len(reqs[0].Messages)-1].Content, "卷铺盖") {
+		t.Fatalf("the model was asked %+v", reqs)
+	}
+
+	// The server failing: the question is searched as asked, no error.
+	srv.QueueChat(openaitest.Reply{Status: http.StatusInternalServerError}, openaitest.Reply{Status: http.StatusInternalServerError})
+	if _, err := e.Answer(context.Background(), "", q); err != nil {
+		t.Errorf("a failing model broke the answer: %v", err)
 	}
 }

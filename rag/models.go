@@ -31,3 +31,11 @@ type Turn struct {
 	Question string `json:"question"`
 	Answer   string `json:"answer"`
 }
+
+// Reformulator rewrites a member's question into the documents' vocabulary
+// (炒鱿鱼 → 解除劳动合同); the engine searches both forms and answers from the
+// one that finds the better evidence. A chat model provides it; the offline
+// engine needs none.
+type Reformulator interface {
+	Reformulate(ctx context.Context, question string) (string, error)
+}

@@ -23,8 +23,8 @@ func WriteSamples(ctx context.Context, w io.Writer, e Answerer, set string, case
 			return fmt.Errorf("case %s: %w", c.ID, err)
 		}
 		for i, h := range r.Hits {
-			if i == candidates {
-				break
+			if h.Evidence.Rank == 0 {
+				break // past the candidates the decision weighs
 			}
 			found := c.Answerable && Contains(h.Passage.Text, c.Expect)
 			s := Sample{Set: set, ID: fmt.Sprintf("%s#%d", c.ID, i), Answerable: c.Answerable, Found: found, Gated: !h.States, X: h.Evidence.Vector()}
@@ -42,9 +42,6 @@ func WriteSamples(ctx context.Context, w io.Writer, e Answerer, set string, case
 	}
 	return nil
 }
-
-// candidates is how many of the top passages the engine's decision weighs.
-const candidates = 3
 
 // LoadSamples reads a file written by WriteSamples.
 func LoadSamples(path string) ([]Sample, error) {
