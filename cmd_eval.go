@@ -25,6 +25,7 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	mode := fl.String("mode", string(rag.ModeFused), "retrieval: fused, lexical or dense")
 	sweep := fl.Bool("sweep", false, "print how abstention varies with the coverage threshold")
 	denseWeight := fl.Float64("dense-weight", 0, "weight of the dense ranking in the fusion (0: the default)")
+	rankWeight := fl.Float64("rank-weight", -1, "weight of BM25 in reordering the best passages (experiment)")
 	covWeight := fl.Float64("coverage-weight", -1, "weight of coverage in reordering the best passages (experiment)")
 	threshold := fl.Float64("threshold", 0, "the decision's probability threshold for answering (0: the default)")
 	features := fl.Bool("features", false, "print each case's evidence as a JSON line, for -fit")
@@ -57,6 +58,9 @@ func evaluate(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		}
 		if *threshold > 0 {
 			o.Decision.Threshold = *threshold
+		}
+		if *rankWeight >= 0 {
+			o.RankWeight = *rankWeight
 		}
 		if *covWeight >= 0 {
 			o.CoverageWeight = *covWeight

@@ -107,8 +107,10 @@ type Query struct {
 	synKnown   []bool
 	synConcept []string // the concept's name, "" for a number form
 	// absent is true when the question names a lexicon concept that no
-	// document mentions.
-	absent bool
+	// document mentions, and absentShare is the share of its content such
+	// concepts span.
+	absent      bool
+	absentShare float64
 }
 
 // unit is one content character of a question, with what would cover it.
@@ -180,7 +182,10 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 			q.synKnown = append(q.synKnown, corpusHas)
 			q.synConcept = append(q.synConcept, m.Name)
 			q.Concepts = append(q.Concepts, m.Name)
-			if !corpusHas && !m.Gapped {
+			// Absent: neither the concept's terms nor the word the member
+			// wrote are in the corpus (陪产假, where the laws say 产假);
+			// 补助多少 for 补助标准 is not absent where the corpus has 补助.
+			if !corpusHas && !m.Gapped && !termKnown(headBigram(m.Word), known) {
 				q.absent = true
 			}
 		}
@@ -288,6 +293,20 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	}
 	slices.Sort(q.Expanded)
 	q.units = units(stopped, synAt, mult)
+	if q.absent {
+		n := 0
+		for _, u := range q.units {
+			for _, k := range u.syn {
+				if !q.synKnown[k] && q.synConcept[k] != "" {
+					n++
+					break
+				}
+			}
+		}
+		if len(q.units) > 0 {
+			q.absentShare = float64(n) / float64(len(q.units))
+		}
+	}
 	return q
 }
 
@@ -328,6 +347,16 @@ func termKnown(t string, known func(string) bool) bool {
 		}
 	}
 	return n > 0
+}
+
+// headBigram is the first two characters of a word (the word itself when
+// shorter).
+func headBigram(w string) string {
+	rs := []rune(w)
+	if len(rs) > 2 {
+		rs = rs[:2]
+	}
+	return string(rs)
 }
 
 func isHanString(s string) bool {

@@ -25,8 +25,9 @@ type Evidence struct {
 	// FactMissing is 1 when the question asks for a kind of fact (a date, a
 	// number, a phone…) that the best passage does not state.
 	FactMissing float64 `json:"fact_missing"`
-	// Absent is 1 when the question names a concept the lexicon knows but no
-	// document mentions (陪产假 in a corpus that only has 产假).
+	// Absent is the share of the question's content that concepts the
+	// lexicon knows but no document mentions span (陪产假 in a corpus that
+	// only has 产假).
 	Absent float64 `json:"absent"`
 	// Lexical is the passage's BM25 score over the score it would get if it
 	// held each of the question's own terms once (at most 1): how much of the
@@ -43,8 +44,9 @@ type Evidence struct {
 	// (with the line that introduces it): an answer is one sentence that
 	// holds the question, a near miss spreads it over a passage.
 	Sentence float64 `json:"sentence"`
-	// Concepts is the share of the question's lexicon concepts the best
-	// passage holds (its coverage when the question names none).
+	// Concepts is the share of the question's lexicon concepts the passage
+	// holds (0 when the question names none: a question about nothing the
+	// lexicon knows is more often about something the documents lack).
 	Concepts float64 `json:"concepts"`
 	// Rank is 1/(1+the passage's place among the candidates).
 	Rank float64 `json:"rank"`
@@ -95,8 +97,8 @@ func (d Decision) Answers(ev Evidence) bool { return d.Probability(ev) >= d.Thre
 // the documents do not answer against refusals of what they do.
 func DefaultDecision() Decision {
 	return Decision{
-		Weights:   []float64{1.521, 1.206, 0.204, -2.607, -0.806, 2.639, 0.381, 1.428, 0.703, 0.117, 1.165, -0.069, 3.128},
-		Bias:      -10.273,
-		Threshold: 0.55,
+		Weights:   []float64{0.620, 0.958, 0.175, -3.142, -0.323, 1.849, 0.268, 1.393, -0.174, 0.520, 0.679, -0.439, 3.629},
+		Bias:      -8.514,
+		Threshold: 0.65,
 	}
 }

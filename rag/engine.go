@@ -53,9 +53,11 @@ type Options struct {
 	IndexPath string
 	// TopK passages are retrieved (default 5).
 	TopK int
-	// CoverageWeight weighs how much of the question a passage covers
-	// against its rank score when the best few are reordered (0: none).
+	// CoverageWeight and RankWeight weigh how much of the question a
+	// passage covers and its BM25 score (against the best) when the best few
+	// are reordered (CoverageWeight 0: not reordered).
 	CoverageWeight float64
+	RankWeight     float64
 	// Decision decides whether the documents answer (DefaultDecision when
 	// it has no weights).
 	Decision Decision
@@ -96,6 +98,9 @@ func NewEngine(opt Options) *Engine {
 	}
 	if opt.CoverageWeight == 0 {
 		opt.CoverageWeight = DefaultCoverageWeight
+	}
+	if opt.RankWeight == 0 {
+		opt.RankWeight = DefaultRankWeight
 	}
 	if len(opt.Decision.Weights) == 0 {
 		opt.Decision = DefaultDecision()
@@ -227,9 +232,22 @@ type Retrieval struct {
 // question sets (0.5, 1 and 2 were tried; 1 was best or tied on each).
 const DefaultCoverageWeight = 1.0
 
+// DefaultRankWeight weighs BM25 in that reordering; chosen with
+// `eval -rank-weight`.
+const DefaultRankWeight = 0.5
+
 // rerankPool is how many of the best-ranked passages are reordered so that
 // those stating the kind of fact asked for come first.
 const rerankPool = 20
+
+// stateCoverShare is how close to the best coverage a passage must come to
+// be moved up for stating the kind of fact asked for.
+const stateCoverShare = 0.7
+
+// absentGate is the share of a question's content that concepts no
+// document mentions may span before the question counts as asking about
+// something the documents lack.
+const absentGate = 0.3
 
 // candidates is how many of the top hits the decision weighs and the answer
 // may quote: lower ones are kept for recall figures and the model's context,
@@ -285,9 +303,26 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	fused := fuse([][]scored{lex, den}, []float64{1, dw})
 	kinds := askedKinds(q.Raw)
 	known := ix.knownUnits(q)
+	// A question for a figure (a sum, a value, a count, a share) about a
+	// place the passage's document does not name is not answered by it: a
+	// national law gives the rule, not 兰州's minimum wage.
+	places := zh.Places(q.Raw)
+	local := len(places) > 0 && asksFigure(kinds)
 	states := func(doc int32) bool {
 		p := ix.passages[doc]
-		return statesAll(e.opt.Analyzer.Fold(p.Lead+" "+p.Text), kinds)
+		folded := e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
+		if local {
+			d := ix.docs[ix.docByID[p.DocID]]
+			where := folded + " " + e.opt.Analyzer.Fold(d.Title+" "+d.Subtitle+" "+d.Issuer+" "+d.Source+" "+p.Heading)
+			named := false
+			for _, pl := range places {
+				named = named || strings.Contains(where, pl)
+			}
+			if !named {
+				return false
+			}
+		}
+		return statesAll(folded, kinds)
 	}
 	// The best few are reordered by how much of the question each covers
 	// as well as by rank: BM25 rewards a passage that repeats some of the
@@ -296,18 +331,46 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	// before one that does not.
 	n := min(len(fused), rerankPool)
 	top := fused[:n]
+	covs := make(map[int32]float64, n)
+	covOf := func(doc int32) float64 {
+		c, ok := covs[doc]
+		if !ok {
+			c, _, _ = ix.coverage(q, doc, known)
+			covs[doc] = c
+		}
+		return c
+	}
 	if n > 1 && e.opt.CoverageWeight > 0 {
-		best := float64(top[0].score)
+		// The rank score is BM25's, against the best BM25 score (the fused
+		// RRF scores are nearly flat); a passage only the dense ranking
+		// found has none.
+		bm25 := make(map[int32]float64, len(lex))
+		bestBM25 := 0.0
+		for _, s := range lex {
+			bm25[s.doc] = float64(s.score)
+			bestBM25 = max(bestBM25, float64(s.score))
+		}
 		key := make(map[int32]float64, n)
-		for i, s := range top {
-			cov, _, _ := ix.coverage(q, s.doc, known)
-			_ = i
-			key[s.doc] = float64(s.score)/best + e.opt.CoverageWeight*cov
+		for _, s := range top {
+			cov := covOf(s.doc)
+			rank := 0.0
+			if bestBM25 > 0 {
+				rank = bm25[s.doc] / bestBM25
+			}
+			key[s.doc] = e.opt.RankWeight*rank + e.opt.CoverageWeight*cov
 		}
 		sort.SliceStable(top, func(i, j int) bool { return key[top[i].doc] > key[top[j].doc] })
 	}
 	if len(kinds) > 0 {
-		sort.SliceStable(top, func(i, j int) bool { return states(top[i].doc) && !states(top[j].doc) })
+		// Only a passage on the question's topic (covering nearly as much
+		// as the best) is moved up for stating the kind of fact: a deadline
+		// in another law does not answer 金秋助学什么时候申请.
+		bestCov := 0.0
+		for _, s := range top {
+			bestCov = max(bestCov, covOf(s.doc))
+		}
+		up := func(doc int32) bool { return states(doc) && covOf(doc) >= stateCoverShare*bestCov }
+		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) && !up(top[j].doc) })
 	}
 	for i, s := range fused {
 		if i == e.opt.TopK {
@@ -344,7 +407,10 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		// that the candidate does not state is not answered, however well
 		// the rest matches: the near miss (金秋助学什么时候申请 against a
 		// passage with no date).
-		r.Answerable = r.Confidence >= e.opt.Decision.Threshold && r.Hits[best].States
+		// So is a question much of which names a concept the documents never
+		// mention (陪产假 where the laws have 产假): whatever the passages
+		// match, it is not what was asked.
+		r.Answerable = r.Confidence >= e.opt.Decision.Threshold && r.Hits[best].States && q.absentShare < absentGate
 		if r.Answerable {
 			markAnswers(r.Hits, best, 0)
 		}
@@ -413,9 +479,7 @@ func (ix *Index) evidence(q Query, known []bool, lex []scored) Evidence {
 		ev.UnknownWeight = wUnknown / wAll
 	}
 	ev.Length = math.Log1p(float64(n))
-	if q.absent {
-		ev.Absent = 1
-	}
+	ev.Absent = q.absentShare
 	switch {
 	case len(lex) > 1 && lex[0].score > 0:
 		ev.Margin = float64(lex[0].score-lex[1].score) / float64(lex[0].score)
@@ -542,6 +606,52 @@ func (ix *Index) textCoverage(q Query, known []bool, folded string) float64 {
 	return c.cov
 }
 
+// unitWeights weighs each content unit of q by the rarest evidence that
+// could cover it: its character, the bigrams it forms with its neighbours
+// (when the corpus has them), the lexicon concept it belongs to — so that
+// 条 of 工资条 weighs what 工资清单 does, not what the 条 of every article
+// does — times the weight of its sentence.
+func (ix *Index) unitWeights(q Query) []float64 {
+	synW := make([]float64, len(q.synonyms))
+	for k, terms := range q.synonyms {
+		if !q.synKnown[k] {
+			continue
+		}
+		w := math.Inf(1)
+		for _, t := range terms {
+			tw := 0.0
+			for _, b := range Terms(t) {
+				if ix.lex.known(b) {
+					tw = max(tw, ix.lex.idf(b))
+				}
+			}
+			if tw > 0 {
+				w = min(w, tw) // a concept is as common as its commonest form
+			}
+		}
+		if !math.IsInf(w, 1) {
+			synW[k] = w
+		}
+	}
+	out := make([]float64, len(q.units))
+	for i, u := range q.units {
+		w := ix.lex.charIDF(u.r)
+		if u.token != "" {
+			w = ix.lex.idf(u.token)
+		}
+		for _, b := range []string{u.prev, u.next} {
+			if b != "" && ix.lex.known(b) {
+				w = max(w, ix.lex.idf(b))
+			}
+		}
+		for _, k := range u.syn {
+			w = max(w, synW[k])
+		}
+		out[i] = w * u.mult
+	}
+	return out
+}
+
 // covered is what coverageBy finds.
 type covered struct{ cov, raw, missed, concepts float64 }
 
@@ -578,12 +688,9 @@ func (ix *Index) coverageBy(q Query, known []bool, has func(string) bool, holds 
 		}
 	}
 	var got, total, rawTotal, maxW, maxMissed float64
+	weights := ix.unitWeights(q)
 	for k, u := range q.units {
-		w := ix.lex.charIDF(u.r)
-		if u.token != "" {
-			w = ix.lex.idf(u.token)
-		}
-		w *= u.mult
+		w := weights[k]
 		rawTotal += w
 		credit := 0.0
 		switch {
@@ -612,7 +719,6 @@ func (ix *Index) coverageBy(q Query, known []bool, has func(string) bool, holds 
 	if maxW > 0 {
 		c.missed = maxMissed / maxW
 	}
-	c.concepts = c.cov
 	if nConcepts > 0 {
 		c.concepts = gotConcepts / nConcepts
 	}

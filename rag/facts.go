@@ -80,6 +80,9 @@ var factKinds = []factKind{
 // and the thing counted when it follows (多少个工种).
 var countAsk = regexp.MustCompile(`(?:多少|几)(?:个)?(家|户|人|名|位|次|场|起|件|所|项|批|期|篇|部|套|处|支|座|本|个|份|条|种|类)(\p{Han}{0,2})`)
 
+// durationOf finds how long a named thing lasts: 年休假几天, 产假有多少天.
+var durationOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:有|能休|可以休|可休|休|是|能有)?(?:几|多少)(?:个)?(天|月|年|周|小时)`)
+
 // valueAsk finds a question for the value of something named right before
 // it: 最低工资标准是多少, 慰问的标准为多少.
 var valueAsk = regexp.MustCompile(`(\p{Han}{2,12}?)(?:的)?(?:是|为)多少`)
@@ -118,6 +121,22 @@ func askedKinds(raw string) []*factKind {
 			}
 		}
 	}
+	if m := durationOf.FindStringSubmatch(raw); m != nil {
+		// How long something named right before lasts (年休假几天): the
+		// closer statement puts the thing and the number together
+		// (年休假5天), not another count of days in the same article.
+		noun := []rune(m[1])
+		if len(noun) > valueNoun {
+			noun = noun[len(noun)-valueNoun:]
+		}
+		for i, k := range out {
+			if k.name == "duration" && len(noun) >= 2 {
+				k2 := *k // a copy: the table is shared
+				k2.prefer = regexp.MustCompile(regexp.QuoteMeta(string(noun)) + `[^。；;，,]{0,4}?` + num + ` *(?:个)?(?:` + m[2] + `)`)
+				out[i] = &k2
+			}
+		}
+	}
 	if m := countAsk.FindStringSubmatch(raw); m != nil && !numeric {
 		kin := counterKin[m[1]]
 		if kin == "" {
@@ -153,6 +172,17 @@ func askedKinds(raw string) []*factKind {
 		out = append(out, &factKind{name: "quantity", asks: quantityAsk, states: anyNumber})
 	}
 	return out
+}
+
+// asksFigure reports whether the kinds ask for a figure: a sum of money, the
+// value of something, a share, a count.
+func asksFigure(kinds []*factKind) bool {
+	for _, k := range kinds {
+		if k.name == "money" || k.name == "value" || k.name == "share" || strings.HasPrefix(k.name, "count:") || k.name == "quantity" {
+			return true
+		}
+	}
+	return false
 }
 
 // IsParticleRune reports whether r is a particle that may trail the thing a

@@ -40,3 +40,12 @@ func TestAsks(t *testing.T) {
 		}
 	}
 }
+
+func TestPlaces(t *testing.T) {
+	if got := Places("兰州最低工资是多少"); len(got) != 1 || got[0] != "兰州" {
+		t.Errorf("Places = %v", got)
+	}
+	if got := Places("试用期最长多久"); len(got) != 0 {
+		t.Errorf("Places = %v, want none", got)
+	}
+}
