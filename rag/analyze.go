@@ -206,10 +206,16 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 		}
 	}
 	for _, nf := range numberForms(folded) {
-		q.synonyms = append(q.synonyms, []string{nf.value})
-		q.synKnown = append(q.synKnown, known(nf.value))
+		q.synonyms = append(q.synonyms, nf.values)
+		has := false
+		for _, v := range nf.values {
+			has = has || termKnown(v, known)
+			for _, t := range Terms(v) {
+				expansion[t] = max(expansion[t], expandWeight)
+			}
+		}
+		q.synKnown = append(q.synKnown, has)
 		q.synConcept = append(q.synConcept, "")
-		expansion[nf.value] = max(expansion[nf.value], expandWeight)
 		for k := nf.start; k < nf.end; k++ {
 			synAt[k] = append(synAt[k], len(q.synonyms)-1)
 		}
@@ -368,36 +374,48 @@ func isHanString(s string) bool {
 	return true
 }
 
-// numberForm is the Arabic form of the number written at runes [start, end).
+// numberForm is another way to write the number at runes [start, end):
+// its Arabic digits for a Chinese numeral, its Chinese numerals (with the
+// unit that follows) for digits.
 type numberForm struct {
-	value      string
+	values     []string
 	start, end int
 }
 
-// numberForms returns the Arabic form of the numbers folded text writes in
-// Chinese (二十 → 20, 两千 → 2000, 2千 → 2000, 三千五 → 3500), for the question
-// to match a document that writes them in digits either way. Numbers below
-// 10 are left alone unless a unit follows: 一线 and 两节 are words more often
-// than counts, 一年 is a duration.
+// numberForms returns the other forms of the numbers folded text writes,
+// for the question to match a document that writes them the other way:
+// Chinese numerals in digits (二十 → 20, 两千 → 2000, 2千 → 2000, 三千五 →
+// 3500), and digits before a unit in Chinese numerals (1年 → 一年, 30天 →
+// 三十天 and 三十日), as laws write them. A Chinese number below 10 is left
+// alone unless a unit follows: 一线 and 两节 are words, 一年 is a duration.
 func numberForms(folded string) []numberForm {
 	var out []numberForm
 	runes, last := 0, 0 // runes in folded[:last]
 	for _, n := range zh.Numbers(folded) {
-		if !n.Chinese || n.Enumerator {
+		if n.Enumerator {
 			continue
 		}
-		if n.Value < 10 {
-			// 一线 and 两节 are words; 一年 and 三个月 are durations, which
-			// documents write in digits as often as not (满1年, 3个月).
-			next, _ := utf8.DecodeRuneInString(folded[n.End:])
-			if !strings.ContainsRune("年月天日周岁个倍", next) {
-				continue
+		next, _ := utf8.DecodeRuneInString(folded[n.End:])
+		unit := strings.ContainsRune("年月天日周岁个倍元", next)
+		var values []string
+		switch {
+		case n.Chinese && (n.Value >= 10 || unit):
+			values = []string{zh.FormatNumber(n.Value)}
+		case !n.Chinese && unit:
+			for _, cn := range zh.ChineseNumerals(n.Value) {
+				values = append(values, cn+string(next))
+				if next == '天' {
+					values = append(values, cn+"日") // laws count days in 日
+				}
 			}
+		}
+		if len(values) == 0 {
+			continue
 		}
 		start := runes + utf8.RuneCountInString(folded[last:n.Start])
 		end := start + utf8.RuneCountInString(n.Text)
 		runes, last = end, n.End
-		out = append(out, numberForm{zh.FormatNumber(n.Value), start, end})
+		out = append(out, numberForm{values, start, end})
 	}
 	return out
 }

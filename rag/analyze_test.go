@@ -24,11 +24,15 @@ func TestNumberForms(t *testing.T) {
 		{"54.27万", []string{"542700"}},
 		{"5324名", nil}, // already digits
 		{"十分感谢，第三，", nil},
+		// Digits before a unit, as laws write them in Chinese numerals.
+		{"签1年的合同", []string{"一年"}},
+		{"提前30天", []string{"三十天", "三十日"}},
+		{"赔2倍工资", []string{"二倍", "两倍"}},
 	}
 	for _, tt := range tests {
 		var got []string
 		for _, nf := range numberForms(tt.in) {
-			got = append(got, nf.value)
+			got = append(got, nf.values...)
 		}
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("numberForms(%q) = %v, want %v", tt.in, got, tt.want)
@@ -40,7 +44,7 @@ func TestNumberFormsPositions(t *testing.T) {
 	// Positions are rune offsets into the folded question.
 	in := "ａ两千到五千元"
 	got := numberForms(in)
-	want := []numberForm{{"2000", 1, 3}, {"5000", 4, 6}}
+	want := []numberForm{{[]string{"2000"}, 1, 3}, {[]string{"5000"}, 4, 6}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("numberForms(%q) = %+v, want %+v", in, got, want)
 	}

@@ -60,6 +60,13 @@ const (
 	samePassageBonus = 1.2
 )
 
+// tierFitBonus and tierMissShare scale a sentence whose tier holds the
+// member's figure, and one whose tiers all miss it.
+const (
+	tierFitBonus  = 1.3
+	tierMissShare = 0.6
+)
+
 // otherLawShare is how close a sentence of another law must come to the
 // best's score to be quoted beside it.
 const otherLawShare = 0.5
@@ -102,6 +109,7 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 	ix := e.index.Load()
 	kinds := askedKinds(r.Query.Raw)
 	known := ix.knownUnits(r.Query)
+	spans := questionSpans(r.Query.Raw)
 	var units []quotable
 	for rank, h := range r.Hits {
 		if !h.Answers {
@@ -116,6 +124,14 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 			if u.intro != "" {
 				with := ix.textCoverage(r.Query, known, e.opt.Analyzer.Fold(u.intro)+" "+folded)
 				u.score += introShare * max(0, with-u.score)
+			}
+			// A tier that holds the member's own figure (一年以上不满三年 for
+			// 签1年的合同) answers; its neighbours do not.
+			switch tierFit(e.opt.Analyzer.Fold(u.intro+" "+u.text), spans) {
+			case 1:
+				u.score *= tierFitBonus
+			case -1:
+				u.score *= tierMissShare
 			}
 			switch {
 			case len(kinds) == 0:

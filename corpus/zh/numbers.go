@@ -545,3 +545,53 @@ func Ordinal(s string) (n int, counter string, size int, ok bool) {
 func FormatNumber(v float64) string {
 	return strconv.FormatFloat(math.Round(v*1e6)/1e6, 'f', -1, 64)
 }
+
+// ChineseNumerals returns how documents write a whole number from 1 to 9999
+// in Chinese numerals — 30 as 三十, 15 as 十五, 105 as 一百零五 — with the
+// 两 form too where documents use it (2 as 二 and 两), so that a member who
+// types digits (签1年的合同, 30天) finds a law that writes 一年 or 三十日. It
+// returns nil for other values.
+func ChineseNumerals(v float64) []string {
+	n := int(v)
+	if float64(n) != v || n < 1 || n > 9999 {
+		return nil
+	}
+	const digits = "零一二三四五六七八九"
+	d := []rune(digits)
+	var b strings.Builder
+	units := []struct {
+		value int
+		name  string
+	}{{1000, "千"}, {100, "百"}, {10, "十"}}
+	zero := false
+	started := false
+	for _, u := range units {
+		q := n / u.value
+		n %= u.value
+		switch {
+		case q > 0:
+			if zero {
+				b.WriteRune('零')
+				zero = false
+			}
+			if !(u.value == 10 && q == 1 && !started) { // 十五, not 一十五
+				b.WriteRune(d[q])
+			}
+			b.WriteString(u.name)
+			started = true
+		case started:
+			zero = true
+		}
+	}
+	if n > 0 {
+		if zero {
+			b.WriteRune('零')
+		}
+		b.WriteRune(d[n])
+	}
+	out := []string{b.String()}
+	if int(v) == 2 {
+		out = append(out, "两")
+	}
+	return out
+}

@@ -275,3 +275,18 @@ func chinese(n uint64) string {
 	}
 	return b.String()
 }
+
+func TestChineseNumerals(t *testing.T) {
+	for v, want := range map[float64]string{1: "一", 2: "二", 10: "十", 15: "十五", 30: "三十", 105: "一百零五", 1800: "一千八百", 2005: "二千零五", 36: "三十六"} {
+		got := ChineseNumerals(v)
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("ChineseNumerals(%v) = %v, want %s first", v, got, want)
+		}
+		if back, ok := ParseNumber(got[0]); !ok || back != v {
+			t.Errorf("ParseNumber(%s) = %v, want %v", got[0], back, v)
+		}
+	}
+	if ChineseNumerals(2.5) != nil || ChineseNumerals(0) != nil {
+		t.Error("only whole numbers from 1 are written")
+	}
+}
