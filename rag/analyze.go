@@ -21,6 +21,56 @@ type Analyzer struct {
 	lex    *lexicon.Lexicon
 	// terms[c] are concept c's document terms, folded.
 	terms [][]string
+	// cut[c] is what Prepare needs of concept c's terms, cut in advance.
+	cut []conceptCut
+}
+
+// conceptCut is a concept's document terms cut into search terms once, when
+// the analyzer is made, rather than at every question.
+type conceptCut struct {
+	// checks[i] are the search terms that must all occur for the corpus to
+	// hold term i (see termKnown).
+	checks [][]string
+	// expand are the search terms of all the terms, each with the factor of
+	// the expansion weight it gets (longTermBigram for the bigrams of a long
+	// phrase, else 1; the highest where terms share one).
+	expand []weightedTerm
+}
+
+type weightedTerm struct {
+	term   string
+	factor float64
+}
+
+// cutConcept cuts the folded document terms of one concept.
+func cutConcept(terms []string) conceptCut {
+	var c conceptCut
+	at := map[string]int{}
+	for _, t := range terms {
+		var checks []string
+		for _, x := range Terms(t) {
+			if !(utf8.RuneCountInString(x) == 3 && isHanString(x)) {
+				checks = append(checks, x)
+			}
+		}
+		c.checks = append(c.checks, checks)
+		long := utf8.RuneCountInString(t) > 3
+		for _, term := range Terms(t) {
+			f := 1.0
+			if long && utf8.RuneCountInString(term) == 2 && isHanString(term) {
+				// A long phrase (每满一年支付一个月工资) is told by its
+				// trigrams; its bigrams (一年, 支付) are everywhere.
+				f = longTermBigram
+			}
+			if k, ok := at[term]; ok {
+				c.expand[k].factor = max(c.expand[k].factor, f)
+				continue
+			}
+			at[term] = len(c.expand)
+			c.expand = append(c.expand, weightedTerm{term, f})
+		}
+	}
+	return c
 }
 
 // NewAnalyzer builds an analyzer over a lexicon (lexicon.Default(), perhaps
@@ -35,6 +85,7 @@ func NewAnalyzer(folder *zh.Folder, lex *lexicon.Lexicon) *Analyzer {
 			}
 		}
 		a.terms = append(a.terms, ts)
+		a.cut = append(a.cut, cutConcept(ts))
 	}
 	return a
 }
@@ -42,45 +93,82 @@ func NewAnalyzer(folder *zh.Folder, lex *lexicon.Lexicon) *Analyzer {
 // Fold is the matching form of text (see zh.Folder).
 func (a *Analyzer) Fold(s string) string { return a.folder.Fold(s) }
 
-// Terms splits folded text into search terms, in order, with repeats.
+// Terms splits folded text into search terms, in order, with repeats. The
+// terms are substrings of folded (they share its memory): cutting allocates
+// only the slice.
 func Terms(folded string) []string {
-	var out []string
-	var run []rune // current Chinese run
-	flushRun := func() {
-		if len(run) == 1 {
-			out = append(out, string(run))
-		}
-		for i := 0; i+1 < len(run); i++ {
-			out = append(out, string(run[i:i+2]))
-			if i+2 < len(run) {
-				out = append(out, string(run[i:i+3]))
-			}
-		}
-		run = run[:0]
-	}
-	rs := []rune(folded)
-	for i := 0; i < len(rs); {
-		r := rs[i]
+	return appendTerms(make([]string, 0, len(folded)*2/3+1), folded)
+}
+
+// appendTerms is Terms appending to out.
+func appendTerms(out []string, s string) []string {
+	var buf [64]int
+	run := buf[:0] // byte offsets of the current Chinese run's characters
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
-		case unicode.Is(unicode.Han, r):
-			run = append(run, r)
-			i++
+		case isHanChar(r):
+			run = append(run, i)
+			i += size
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushRun()
-			j := i
-			for j < len(rs) && (unicode.IsLetter(rs[j]) && !unicode.Is(unicode.Han, rs[j]) || unicode.IsDigit(rs[j]) ||
-				(rs[j] == '.' && j > i && j+1 < len(rs) && unicode.IsDigit(rs[j-1]) && unicode.IsDigit(rs[j+1]))) {
-				j++
+			out = appendRunTerms(out, s, run, i)
+			run = run[:0]
+			// A Latin word or a number (54.27 stays whole).
+			j, prev := i, rune(-1)
+			for j < len(s) {
+				c, n := utf8.DecodeRuneInString(s[j:])
+				if c == '.' && j > i && unicode.IsDigit(prev) {
+					if next, _ := utf8.DecodeRuneInString(s[j+1:]); j+1 < len(s) && unicode.IsDigit(next) {
+						j, prev = j+n, c
+						continue
+					}
+					break
+				}
+				if !(unicode.IsLetter(c) && !isHanChar(c) || unicode.IsDigit(c)) {
+					break
+				}
+				j, prev = j+n, c
 			}
-			out = append(out, string(rs[i:j]))
+			out = append(out, s[i:j])
 			i = j
 		default:
-			flushRun()
-			i++
+			out = appendRunTerms(out, s, run, i)
+			run = run[:0]
+			i += size
 		}
 	}
-	flushRun()
+	return appendRunTerms(out, s, run, len(s))
+}
+
+// appendRunTerms appends the terms of one run of Chinese characters starting
+// at the byte offsets run and ending at end: the character alone when it is
+// the only one, else its bigrams and trigrams in order.
+func appendRunTerms(out []string, s string, run []int, end int) []string {
+	n := len(run)
+	at := func(k int) int {
+		if k < n {
+			return run[k]
+		}
+		return end
+	}
+	if n == 1 {
+		return append(out, s[run[0]:end])
+	}
+	for k := 0; k+1 < n; k++ {
+		out = append(out, s[run[k]:at(k+2)])
+		if k+2 < n {
+			out = append(out, s[run[k]:at(k+3)])
+		}
+	}
 	return out
+}
+
+// isHanChar is unicode.Is(unicode.Han, r), quick for the common block.
+func isHanChar(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF {
+		return true
+	}
+	return r >= 0x2E80 && unicode.Is(unicode.Han, r)
 }
 
 // Query is a question prepared for retrieval.
@@ -155,14 +243,19 @@ type Vocabulary interface {
 func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	known := func(t string) bool { return vocab != nil && vocab.Known(t) }
 	folded := a.lex.FoldDialect(a.folder.Fold(question))
-	q := Query{Raw: folded, Weights: map[string]float64{}}
+	q := Query{Raw: folded}
 	rs := []rune(folded)
 	synAt := make([][]int, len(rs))
-	expansion := map[string]float64{} // expansion term → weight
 	// Concepts first, on the question as typed (their words may hold stop
 	// characters: 签了合同).
-	seen := map[int]int{} // concept → index in q.synonyms
-	for _, m := range lexicon.Dominant(a.lex.Match(folded)) {
+	matches := lexicon.Dominant(a.lex.Match(folded))
+	n := 0
+	for _, m := range matches {
+		n += len(a.cut[m.Concept].expand)
+	}
+	expansion := make(map[string]float64, n) // expansion term → weight
+	seen := map[int]int{}                    // concept → index in q.synonyms
+	for _, m := range matches {
 		w := expandWeight
 		if m.Gapped {
 			w = gappedWeight
@@ -173,9 +266,10 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 			seen[m.Concept] = k
 			terms := a.terms[m.Concept]
 			corpusHas := false
-			for _, t := range terms {
-				if termKnown(t, known) {
+			for _, checks := range a.cut[m.Concept].checks {
+				if allKnown(checks, known) {
 					corpusHas = true
+					break
 				}
 			}
 			q.synonyms = append(q.synonyms, terms)
@@ -189,17 +283,8 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 				q.absent = true
 			}
 		}
-		for _, t := range q.synonyms[k] {
-			long := utf8.RuneCountInString(t) > 3
-			for _, term := range Terms(t) {
-				tw := w
-				if long && utf8.RuneCountInString(term) == 2 && isHanString(term) {
-					// A long phrase (每满一年支付一个月工资) is told by its
-					// trigrams; its bigrams (一年, 支付) are everywhere.
-					tw *= longTermBigram
-				}
-				expansion[term] = max(expansion[term], tw)
-			}
+		for _, e := range a.cut[m.Concept].expand {
+			expansion[e.term] = max(expansion[e.term], w*e.factor)
 		}
 		for i := m.Start; i < m.End && i < len(rs); i++ {
 			synAt[i] = append(synAt[i], k)
@@ -283,14 +368,22 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 		}
 	}
 	q.Folded = strings.Join(strings.Fields(string(stopped)), " ")
-	for _, sp := range spans {
-		for _, t := range Terms(string(stopped[sp[0]:sp[1]])) {
+	spanTerms := make([][]string, len(spans))
+	n = len(expansion)
+	for i, sp := range spans {
+		spanTerms[i] = Terms(string(stopped[sp[0]:sp[1]]))
+		n += len(spanTerms[i])
+	}
+	q.Weights = make(map[string]float64, n)
+	for i, sp := range spans {
+		for _, t := range spanTerms[i] {
 			if _, dup := q.Weights[t]; !dup {
 				q.Terms = append(q.Terms, t)
 			}
 			q.Weights[t] = max(q.Weights[t], mult[sp[0]])
 		}
 	}
+	q.Expanded = make([]string, 0, len(expansion))
 	for t, w := range expansion {
 		if _, own := q.Weights[t]; !own {
 			q.Weights[t] = w
@@ -339,20 +432,16 @@ func sentenceSpans(rs []rune) [][2]int {
 	return out
 }
 
-// termKnown reports whether the corpus likely holds a folded document term:
-// each of its bigrams (or its Latin word or number) occurs in some passage.
-func termKnown(t string, known func(string) bool) bool {
-	n := 0
-	for _, x := range Terms(t) {
-		if utf8.RuneCountInString(x) == 3 && isHanString(x) {
-			continue // trigrams need not occur for the term to
-		}
-		n++
+// allKnown reports whether the corpus likely holds a folded document term,
+// given its checks (conceptCut): each of its bigrams (or its Latin word or
+// number) occurs in some passage; trigrams need not occur for the term to.
+func allKnown(checks []string, known func(string) bool) bool {
+	for _, x := range checks {
 		if !known(x) {
 			return false
 		}
 	}
-	return n > 0
+	return len(checks) > 0
 }
 
 // headBigram is the first two characters of a word (the word itself when
@@ -421,32 +510,49 @@ func numberForms(folded string) []numberForm {
 }
 
 // units lists the content characters of a stopped question, each with the
-// weight of the sentence it stands in.
+// weight of the sentence it stands in. Their bigrams and tokens are
+// substrings of one string of the question.
 func units(rs []rune, synAt [][]int, mult []float64) []unit {
-	var out []unit
-	han := func(i int) bool { return i >= 0 && i < len(rs) && unicode.Is(unicode.Han, rs[i]) }
+	s := string(rs)
+	off := make([]int, len(rs)+1) // byte offset of each rune in s
+	for i, r := range rs {
+		n := utf8.RuneLen(r)
+		if n < 0 {
+			n = len(string(utf8.RuneError)) // how string(rs) writes an invalid rune
+		}
+		off[i+1] = off[i] + n
+	}
+	sub := func(i, j int) string { return s[off[i]:off[j]] }
+	n := 0 // an upper bound of the units: their first characters
+	for _, r := range rs {
+		if r != ' ' {
+			n++
+		}
+	}
+	out := make([]unit, 0, n)
+	han := func(i int) bool { return i >= 0 && i < len(rs) && isHanChar(rs[i]) }
 	for i := 0; i < len(rs); {
 		r := rs[i]
 		switch {
-		case unicode.Is(unicode.Han, r):
+		case isHanChar(r):
 			u := unit{r: r, syn: synAt[i], mult: mult[i]}
 			if han(i - 1) {
-				u.prev = string(rs[i-1 : i+1])
+				u.prev = sub(i-1, i+1)
 			}
 			if han(i + 1) {
-				u.next = string(rs[i : i+2])
+				u.next = sub(i, i+2)
 			}
 			out = append(out, u)
 			i++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			j := i
 			var syn []int
-			for j < len(rs) && !unicode.Is(unicode.Han, rs[j]) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) ||
+			for j < len(rs) && !isHanChar(rs[j]) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) ||
 				(rs[j] == '.' && j > i && j+1 < len(rs) && unicode.IsDigit(rs[j-1]) && unicode.IsDigit(rs[j+1]))) {
 				syn = append(syn, synAt[j]...)
 				j++
 			}
-			out = append(out, unit{r: r, token: string(rs[i:j]), syn: syn, mult: mult[i]})
+			out = append(out, unit{r: r, token: sub(i, j), syn: syn, mult: mult[i]})
 			i = j
 		default:
 			i++

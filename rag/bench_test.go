@@ -35,6 +35,7 @@ import (
 
 	"github.com/gonghui/qa/corpus"
 	"github.com/gonghui/qa/corpus/zh"
+	"github.com/gonghui/qa/rag/lexicon"
 )
 
 // benchQuestions are asked in every latency benchmark: answerable ones in
@@ -432,4 +433,67 @@ func BenchmarkWarmStart(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed())/1e6/float64(b.N), "ms")
 		})
 	}
+}
+
+// prepareQuestions are what members send, short to rambling: Prepare runs
+// on each before anything is searched.
+var prepareQuestions = append(slices.Clone(benchQuestions),
+	"我是在兰州干环卫的，每天早上四五点就出门扫马路，冬天冷夏天热，有时候想找个地方坐一下喝口热水都找不到，听说工会弄了些给我们这种户外干活的人休息的地方，到底有没有啊，一共有几个？",
+	"俺家男人在工地上出事走了，留下俺和两个娃，老人也指望他。厂里说会按规定办，可俺啥也不懂，也不知道该问谁。那个一次性工亡补助金到底是按啥标准给的？",
+	// A long rambling message, cut at MaxQuestionRunes as Retrieve cuts it.
+	"你好，我想咨询一下，我在一家小饭馆干了快三年了，老板一直没跟我签合同，社保也没交，每个月工资三千五，有时候还拖个半个月才发。前两天老板说生意不好让我明天别来了，一分钱补偿都不给，还扣了我上个月的工资说是押金。我家里还有两个孩子上学，老大今年刚考上大学，学费都还没凑齐。我想问问像我这种情况能不能要双倍工资和经济补偿，要是去仲裁的话需要准备什么材料，工会能不能帮我出面跟老板谈，还有孩子上大学工会是不是有助学金可以申请？谢谢你们了，真是急死人了。",
+)
+
+// BenchmarkPrepare is Analyzer.Prepare on members' questions against the
+// default corpus's vocabulary, with the built-in lexicon and with one ten
+// times its size (synthetic concepts added): its cost must not grow with
+// the lexicon. One op prepares every question once; us_per_question is the
+// mean.
+func BenchmarkPrepare(b *testing.B) {
+	env := newBenchEnv(b)
+	e := benchEngine(b, env, 0)
+	ix := e.Index()
+	big, err := lexicon.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := big.Extend(syntheticLexicon(9 * big.Len())); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		an   *Analyzer
+	}{{"lexicon=default", env.an}, {"lexicon=10x", NewAnalyzer(env.folder, big)}} {
+		b.Run(c.name, func(b *testing.B) {
+			qs := make([]string, len(prepareQuestions))
+			for i, q := range prepareQuestions {
+				qs[i] = truncateRunes(q, MaxQuestionRunes)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, q := range qs {
+					c.an.Prepare(q, ix.lex)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*len(qs)), "us_per_question")
+		})
+	}
+}
+
+// syntheticLexicon is n concepts in the lexicon format, made of Han
+// characters drawn with a fixed seed: a union's large extra file.
+func syntheticLexicon(n int) string {
+	rng := rand.New(rand.NewPCG(7, 11))
+	word := func(k int) string {
+		rs := make([]rune, k)
+		for i := range rs {
+			rs[i] = rune(0x4E00 + rng.IntN(0x9FA5-0x4E00))
+		}
+		return string(rs)
+	}
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "合成概念%d%s %s | %s %s %s\n", i, word(2), word(4), word(2), word(3), word(3))
+	}
+	return b.String()
 }

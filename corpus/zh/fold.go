@@ -1,7 +1,6 @@
 package zh
 
 import (
-	"strings"
 	"unicode"
 )
 
@@ -23,8 +22,7 @@ func (*Folder) Fold(s string) string { return Fold(s) }
 
 // Fold returns the matching form of s: Normalize, 繁→简, lower case.
 func Fold(s string) string {
-	s = Normalize(s)
-	return strings.Map(FoldRune, s)
+	return normalize(s, true)
 }
 
 // FoldRune folds one character of normalised text: a Traditional character
@@ -38,6 +36,9 @@ func FoldRune(r rune) rune {
 	}
 	if t, ok := toSimplified(r); ok {
 		return t
+	}
+	if r >= t2sFirst && r <= t2sLast {
+		return r // CJK ideographs have no case
 	}
 	return unicode.ToLower(r)
 }

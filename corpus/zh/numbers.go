@@ -62,6 +62,16 @@ var (
 // setPhraseStarts are the first characters of setPhrases.
 const setPhraseStarts = "十万千四五三一七乱接两说独九成"
 
+// startsSetPhrase reports whether r is one of setPhraseStarts (a switch: it
+// is asked of every character scanned).
+func startsSetPhrase(r rune) bool {
+	switch r {
+	case '十', '万', '千', '四', '五', '三', '一', '七', '乱', '接', '两', '说', '独', '九', '成':
+		return true
+	}
+	return false
+}
+
 // rangeJoin are the characters that join the two ends of a range: 2000至5000,
 // 两千到五千, 2000-5000, 2000～5000.
 const rangeJoin = "至到-—–~～〜"
@@ -84,12 +94,16 @@ func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 func isCnDigit(r rune) bool { _, ok := cnDigit[r]; return ok }
 
-// isNumeral reports whether r is a Chinese numeral: a digit, 十百千 or 万亿.
+// isNumeral reports whether r is a Chinese numeral: a digit, 十百千 or 万亿
+// (the keys of cnDigit, cnUnit and cnBig, as a switch: it is asked of
+// every character scanned).
 func isNumeral(r rune) bool {
-	_, d := cnDigit[r]
-	_, u := cnUnit[r]
-	_, b := cnBig[r]
-	return d || u || b
+	switch r {
+	case '零', '〇', '一', '壹', '二', '贰', '两', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七', '柒',
+		'八', '捌', '九', '玖', '十', '拾', '百', '佰', '千', '仟', '万', '亿':
+		return true
+	}
+	return false
 }
 
 // runes is text decoded for scanning: rs[i] is the i-th rune with its width
@@ -114,7 +128,7 @@ func decode(s string) runes {
 // maskSetPhrases blanks the set phrases in rs (in place), rune for rune.
 func maskSetPhrases(rs []rune) {
 	for i := 0; i < len(rs); i++ {
-		if !strings.ContainsRune(setPhraseStarts, rs[i]) {
+		if !startsSetPhrase(rs[i]) {
 			continue
 		}
 		for _, p := range setPhrases {

@@ -1,8 +1,8 @@
 package zh
 
 import (
+	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // stopWords are question words, everyday filler and particles that carry no
@@ -31,15 +31,18 @@ var stopWords = []string{
 	"有", "去", "在", "给", "被", "把", "让", "跟", "和", "与", "从", "向", "往", "到", "对", "能", "要", "想", "说", "那",
 }
 
-// stopSet holds stopWords; stopMaxRunes is the longest one's length.
-var stopSet, stopMaxRunes = func() (map[string]bool, int) {
-	set := make(map[string]bool, len(stopWords))
-	longest := 0
+// stopByFirst holds stopWords as runes, by their first rune, longest first:
+// a position whose rune starts no stop word is passed over with one lookup.
+var stopByFirst = func() map[rune][][]rune {
+	by := map[rune][][]rune{}
 	for _, w := range stopWords {
-		set[w] = true
-		longest = max(longest, utf8.RuneCountInString(w))
+		rs := []rune(w)
+		by[rs[0]] = append(by[rs[0]], rs)
 	}
-	return set, longest
+	for _, ws := range by {
+		slices.SortStableFunc(ws, func(a, b []rune) int { return len(b) - len(a) })
+	}
+	return by
 }()
 
 // StopWords returns the question words, filler and particles that carry no
@@ -50,9 +53,12 @@ func StopWords() []string { return append([]string(nil), stopWords...) }
 // StopWordAt returns the length, in runes, of the longest stop word at the
 // start of rs, or 0 when none starts there. Text is expected folded (Fold).
 func StopWordAt(rs []rune) int {
-	for n := min(stopMaxRunes, len(rs)); n > 0; n-- {
-		if stopSet[string(rs[:n])] {
-			return n
+	if len(rs) == 0 {
+		return 0
+	}
+	for _, w := range stopByFirst[rs[0]] {
+		if len(w) <= len(rs) && slices.Equal(w, rs[:len(w)]) {
+			return len(w)
 		}
 	}
 	return 0
