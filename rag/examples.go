@@ -309,7 +309,7 @@ func (ix *Index) share(term string) float64 {
 	}
 	df := ix.Len()
 	for _, t := range Terms(term) {
-		df = min(df, len(ix.lex.postings[t]))
+		df = min(df, ix.lex.df(t))
 	}
 	return float64(df) / float64(ix.Len())
 }

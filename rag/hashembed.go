@@ -3,9 +3,11 @@ package rag
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
+	"runtime"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gonghui/qa/corpus/zh"
 )
@@ -27,42 +29,50 @@ func NewHashEmbedder(folder *zh.Folder, dim int) *HashEmbedder {
 // Name identifies the embedding and its size, for the persisted index.
 func (h *HashEmbedder) Name() string { return fmt.Sprintf("hash-ngram-v1-%d", h.dim) }
 
-// Embed embeds each text; it never fails.
+// Embed embeds each text; it never fails. Many texts are embedded on all
+// cores.
 func (h *HashEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
-	for i, t := range texts {
-		out[i] = h.vector(h.folder.Fold(t))
+	workers := 1
+	if len(texts) >= 64 {
+		workers = runtime.NumCPU()
 	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(texts); i += workers {
+				out[i] = h.vector(h.folder.Fold(texts[i]))
+			}
+		})
+	}
+	wg.Wait()
 	return out, nil
 }
 
+// vector counts the text's n-grams (substrings of it, not new strings):
+// each letter or digit as a unigram (half weight), and each two and three
+// in a row as bigrams and trigrams.
 func (h *HashEmbedder) vector(folded string) []float32 {
-	counts := map[string]float64{}
-	var rs []rune
-	for _, r := range folded {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			rs = append(rs, r)
+	counts := make(map[string]float64, len(folded))
+	p1, p2 := -1, -1 // byte offsets of the previous two letters of the run
+	for i, r := range folded {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			p1, p2 = -1, -1
 			continue
 		}
-		rs = append(rs, ' ')
-	}
-	for i := range rs {
-		if rs[i] == ' ' {
-			continue
+		end := i + utf8.RuneLen(r)
+		counts[folded[i:end]] += 0.5
+		if p1 >= 0 {
+			counts[folded[p1:end]]++
 		}
-		counts[string(rs[i:i+1])] += 0.5
-		if i+1 < len(rs) && rs[i+1] != ' ' {
-			counts[string(rs[i:i+2])] += 1
-			if i+2 < len(rs) && rs[i+2] != ' ' {
-				counts[string(rs[i:i+3])] += 1
-			}
+		if p2 >= 0 {
+			counts[folded[p2:end]]++
 		}
+		p1, p2 = i, p1
 	}
 	v := make([]float32, h.dim)
 	for g, c := range counts {
-		f := fnv.New64a()
-		f.Write([]byte(g))
-		x := f.Sum64()
+		x := fnv64a(g)
 		w := float32(1 + math.Log(c))
 		if x>>63 == 1 {
 			w = -w
@@ -71,6 +81,16 @@ func (h *HashEmbedder) vector(folded string) []float32 {
 	}
 	normalize(v)
 	return v
+}
+
+// fnv64a is FNV-1a, 64 bits (hash/fnv's New64a), over s.
+func fnv64a(s string) uint64 {
+	x := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		x ^= uint64(s[i])
+		x *= 1099511628211
+	}
+	return x
 }
 
 // normalize scales v to unit length in place (a zero vector stays zero).

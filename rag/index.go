@@ -15,16 +15,15 @@ import (
 )
 
 // Index is one immutable snapshot of the corpus, ready to search: passages,
-// their vectors in a chromem-go collection, and a BM25 index beside it. A
-// corpus update builds a new Index and swaps it in whole.
+// their vectors (one matrix, and chromem-go collections over it), and a BM25
+// index beside them. A corpus update builds a new Index and swaps it in whole.
 type Index struct {
 	docs     []corpus.Document
 	docByID  map[string]int
 	passages []corpus.Passage
 	byID     map[string]int32
-	vectors  [][]float32           // vectors[i] belongs to passages[i]
-	embedder string                // Embedder.Name() the vectors came from
-	cols     []*chromem.Collection // passages in runs of denseShardSize
+	vectors  *vectorSet // row i belongs to passages[i]
+	embedder string     // Embedder.Name() the vectors came from
 	lex      *lexicalIndex
 	an       *Analyzer
 }
@@ -53,9 +52,13 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 	var st Stats
 	cache := map[string][]float32{}
 	prevDocs := map[string]string{}
-	if prev != nil && prev.embedder == emb.Name() {
-		for i, p := range prev.passages {
-			cache[p.ID] = prev.vectors[i]
+	if prev != nil && prev.embedder == emb.Name() && prev.Len() > 0 {
+		// A persisted index's vectors are read now, if they can be; else
+		// every passage is embedded again.
+		if data, err := prev.vectors.matrix(); err == nil {
+			for i, p := range prev.passages {
+				cache[p.ID] = prev.vectors.row(data, i)
+			}
 		}
 	}
 	if prev != nil {
@@ -64,6 +67,7 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 		}
 	}
 	ix := &Index{docs: docs, docByID: map[string]int{}, byID: map[string]int32{}, embedder: emb.Name()}
+	var vectors [][]float32
 	var missing []int
 	var missingText []string
 	seen := map[string]bool{}
@@ -78,7 +82,7 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 		default:
 			st.Unchanged = append(st.Unchanged, d.Path)
 		}
-		for _, p := range corpus.Split(d) {
+		for _, p := range shareText(d.Body, corpus.Split(d)) {
 			if _, dup := ix.byID[p.ID]; dup {
 				return nil, st, fmt.Errorf("passage ID %s occurs twice (document %s)", p.ID, d.Path)
 			}
@@ -89,7 +93,7 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 				missing = append(missing, len(ix.passages)-1)
 				missingText = append(missingText, indexText(d, p))
 			}
-			ix.vectors = append(ix.vectors, v)
+			vectors = append(vectors, v)
 		}
 	}
 	for p := range prevDocs {
@@ -108,100 +112,96 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 			return nil, st, fmt.Errorf("embed passages: got %d vectors for %d texts", len(vs), end-start)
 		}
 		for k, v := range vs {
-			ix.vectors[missing[start+k]] = v
+			vectors[missing[start+k]] = v
 		}
 	}
 	st.Embedded = len(missing)
 	st.Reused = len(ix.passages) - len(missing)
+	var err error
+	if ix.vectors, err = newVectorSet(vectors); err != nil {
+		return nil, st, fmt.Errorf("embed passages: %w", err)
+	}
 	if err := ix.finish(ctx, an); err != nil {
 		return nil, st, err
 	}
 	return ix, st, nil
 }
 
-// errNoQueryEmbedding guards chromem-go's default: a nil embedding function
-// would silently mean OpenAI. Queries always pass their own vector.
-var errNoQueryEmbedding = errors.New("the index embeds queries itself")
-
-// denseShardSize is the most passages one chromem-go collection holds. A
-// query scans the collections concurrently and merges their best: one
-// collection feeds its scan from a single goroutine and leaves the second
-// core idle much of the time. At 100k passages and 256 dimensions a dense
-// query takes 41 ms in one collection, 35 ms in two, 33 ms in four and 35 ms
-// in eight (BenchmarkRetrieve, 2 cores).
-const denseShardSize = 25_000
-
-// finish builds the chromem-go collections and the lexical index from
-// passages and vectors.
-func (ix *Index) finish(ctx context.Context, an *Analyzer) error {
-	return ix.finishSharded(ctx, an, denseShardSize)
-}
-
-// finishSharded is finish with collections of at most shardSize passages.
-func (ix *Index) finishSharded(ctx context.Context, an *Analyzer, shardSize int) error {
-	db := chromem.NewDB()
-	shards := max(1, (len(ix.passages)+shardSize-1)/shardSize)
-	ix.cols = make([]*chromem.Collection, shards)
-	for s := range ix.cols {
-		col, err := db.CreateCollection(fmt.Sprintf("passages-%d", s), nil, func(context.Context, string) ([]float32, error) {
-			return nil, errNoQueryEmbedding
-		})
-		if err != nil {
-			return fmt.Errorf("create collection: %w", err)
-		}
-		ix.cols[s] = col
-	}
-	cdocs := make([]chromem.Document, len(ix.passages))
-	texts := make([][]string, len(ix.passages))
-	folded := make([]string, len(ix.passages))
-	// Folding and cutting into terms is most of a load's work: spread it
-	// over the cores.
-	workers := min(runtime.NumCPU(), max(1, len(ix.passages)/1000))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(ix.passages); i += workers {
-				p := ix.passages[i]
-				cdocs[i] = chromem.Document{ID: p.ID, Embedding: ix.vectors[i]}
-				folded[i] = an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
-				texts[i] = Terms(folded[i])
-			}
-		})
-	}
-	wg.Wait()
-	for s, col := range ix.cols {
-		part := cdocs[min(len(cdocs), s*shardSize):min(len(cdocs), (s+1)*shardSize)]
-		if len(part) == 0 {
+// shareText makes each passage's text a substring of its document's body
+// where it stands there as it is (as in a report's paragraphs), so that the
+// text is held once, not twice.
+func shareText(body string, ps []corpus.Passage) []corpus.Passage {
+	from := 0
+	for i := range ps {
+		t := ps[i].Text
+		if t == "" {
 			continue
 		}
-		if err := col.AddDocuments(ctx, part, runtime.NumCPU()); err != nil {
-			return fmt.Errorf("add passages to collection: %w", err)
+		j := strings.Index(body[from:], t)
+		if j >= 0 {
+			j += from
+		} else if j = strings.Index(body, t); j < 0 {
+			continue
 		}
+		ps[i].Text = body[j : j+len(t)]
+		from = j + len(t)
 	}
-	ix.lex = newLexicalIndex(texts, folded)
+	return ps
+}
+
+// denseShardSize is the most passages one chromem-go collection holds: a
+// query of several collections runs them concurrently (41 ms a query at 100k
+// passages in one, 33 ms in four, 256 dimensions, 2 cores). Retrieval scans
+// the matrix itself (vectorSet.nearest); the collections are what it is
+// measured against.
+const denseShardSize = 25_000
+
+// finish builds the lexical index from the passages, on all cores: folding
+// and cutting into terms is most of the work.
+func (ix *Index) finish(_ context.Context, an *Analyzer) error {
+	workers := runtime.NumCPU()
+	if len(ix.passages) < 2000 {
+		workers = 1
+	}
+	ix.lex = buildLexicalIndex(len(ix.passages), workers, func(i int, buf []string) (string, []string) {
+		p := ix.passages[i]
+		f := an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
+		return f, appendTerms(buf, f)
+	})
 	ix.an = an
 	return nil
 }
 
 // dense ranks passages by cosine similarity to vec, best first (ties by
-// passage order): the best k of each collection, queried concurrently, merged.
+// passage order), with the similarities chromem-go gives.
 func (ix *Index) dense(ctx context.Context, vec []float32, k int) ([]scored, error) {
-	res := make([][]chromem.Result, len(ix.cols))
-	errs := make([]error, len(ix.cols))
+	return ix.vectors.nearest(ctx, vec, k)
+}
+
+// denseChromem is dense through chromem-go's own QueryEmbedding, on
+// collections of at most shardSize passages queried concurrently and merged:
+// what dense is held to and measured against.
+func (ix *Index) denseChromem(ctx context.Context, vec []float32, k, shardSize int) ([]scored, error) {
+	ids := make([]string, len(ix.passages))
+	for i, p := range ix.passages {
+		ids[i] = p.ID
+	}
+	cols, err := ix.vectors.collections(ctx, ids, shardSize)
+	if err != nil {
+		return nil, err
+	}
+	res := make([][]chromem.Result, len(cols))
+	errs := make([]error, len(cols))
 	query := func(s int) {
-		if n := min(k, ix.cols[s].Count()); n > 0 {
-			res[s], errs[s] = ix.cols[s].QueryEmbedding(ctx, vec, n, nil, nil)
+		if n := min(k, cols[s].Count()); n > 0 {
+			res[s], errs[s] = cols[s].QueryEmbedding(ctx, vec, n, nil, nil)
 		}
 	}
-	if len(ix.cols) == 1 {
-		query(0)
-	} else {
-		var wg sync.WaitGroup
-		for s := range ix.cols {
-			wg.Go(func() { query(s) })
-		}
-		wg.Wait()
+	var wg sync.WaitGroup
+	for s := range cols {
+		wg.Go(func() { query(s) })
 	}
+	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("query collection: %w", err)
 	}

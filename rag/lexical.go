@@ -1,7 +1,9 @@
 package rag
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"unicode/utf8"
@@ -14,79 +16,242 @@ const (
 )
 
 // lexicalIndex is an inverted index of passage terms scored with BM25. It is
-// built once and read concurrently.
+// built once and read concurrently. It is flat arrays (a term dictionary, then
+// each term's postings as passage numbers in passage order and term counts),
+// so that it is persisted and loaded as it is and costs five bytes a posting.
 type lexicalIndex struct {
-	postings map[string][]posting
-	docLen   []float32
-	avgLen   float32
-	charDF   map[rune]int32 // passages holding each character
-	accs     sync.Pool      // of *accumulator, reused across searches
+	dict termDict
+	// The postings of term id are docs[start[id]:start[id+1]], with their
+	// term counts in tf (tfOverflow for a count that does not fit in a
+	// byte: tf holds 255 and bigTF the count, by posting).
+	start  []uint32
+	docs   []int32
+	tf     []uint8
+	bigTF  map[uint32]float32
+	docLen []float32
+	avgLen float32
+	charDF map[rune]int32 // passages holding each character
+	accs   sync.Pool      // of *accumulator, reused across searches
 }
 
-type posting struct {
-	doc int32
-	tf  float32
-}
+// tfOverflow marks a term count kept in bigTF.
+const tfOverflow = 255
 
+// newLexicalIndex indexes passages given as their search terms (texts) and
+// their folded text (folded, for the characters they hold).
 func newLexicalIndex(texts [][]string, folded []string) *lexicalIndex {
-	ix := &lexicalIndex{
-		postings: map[string][]posting{},
-		docLen:   make([]float32, len(texts)),
-		charDF:   map[rune]int32{},
+	return buildLexicalIndex(len(texts), 1, func(i int, buf []string) (string, []string) { return folded[i], append(buf, texts[i]...) })
+}
+
+// lexicalPart is what one builder goroutine finds in its run of passages:
+// terms numbered locally, each passage's distinct terms (by local number)
+// with their counts, and how many passages hold each term and character.
+type lexicalPart struct {
+	lo, hi int // passages
+	dict   *dictBuilder
+	df     []uint32 // by local term
+	pterm  []uint32 // the passages' distinct terms, passage after passage
+	ptf    []uint8
+	pend   []int // pterm[pend[i-lo-1]:pend[i-lo]] are passage i's
+	big    map[[2]int32]float32
+	charDF map[rune]int32
+	cursor []uint32 // by local term: where its next posting goes
+}
+
+// buildLexicalIndex indexes n passages on workers goroutines: passage(i, buf)
+// returns passage i's folded text and its search terms (with repeats)
+// appended to buf. Each goroutine numbers the terms of its run of passages
+// and counts them; the numbers are merged into one dictionary; then each
+// goroutine writes its postings where they go, so that every term's
+// postings are in passage order as if built by one.
+func buildLexicalIndex(n, workers int, passage func(i int, buf []string) (string, []string)) *lexicalIndex {
+	ix := &lexicalIndex{docLen: make([]float32, n), charDF: map[rune]int32{}}
+	workers = max(1, min(workers, n))
+	parts := make([]*lexicalPart, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		p := &lexicalPart{lo: n * w / workers, hi: n * (w + 1) / workers, big: map[[2]int32]float32{}, charDF: map[rune]int32{}}
+		parts[w] = p
+		wg.Go(func() { p.count(ix.docLen, passage) })
 	}
-	seen := map[rune]int{}
-	for d, f := range folded {
-		for _, r := range f {
-			if seen[r] != d+1 {
-				seen[r] = d + 1
-				ix.charDF[r]++
+	wg.Wait()
+	// One dictionary: terms numbered in order of first appearance.
+	nTerms := 0
+	for _, p := range parts {
+		nTerms += p.dict.n
+	}
+	global := newDictBuilder(nTerms)
+	remap := make([][]int32, workers)
+	var df []uint32
+	for w, p := range parts {
+		remap[w] = make([]int32, p.dict.n)
+		for lid := range p.dict.n {
+			id, added := global.add(string(p.dict.d.bytes[p.dict.d.off[lid]:p.dict.d.off[lid+1]]))
+			if added {
+				df = append(df, 0)
 			}
+			remap[w][lid] = id
+			df[id] += p.df[lid]
+		}
+		for r, c := range p.charDF {
+			ix.charDF[r] += c
 		}
 	}
-	var total float64
-	tf := map[string]float32{}
-	for d, terms := range texts {
-		clear(tf)
-		for _, t := range terms {
-			tf[t]++
-		}
-		for t, n := range tf {
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(d), tf: n})
-		}
-		ix.docLen[d] = float32(len(terms))
-		total += float64(len(terms))
+	ix.dict = global.dict()
+	ix.start = make([]uint32, len(df)+1)
+	for id, c := range df {
+		ix.start[id+1] = ix.start[id] + c
 	}
-	if len(texts) > 0 {
-		ix.avgLen = float32(total / float64(len(texts)))
+	next := slices.Clone(ix.start[:len(df)])
+	for w, p := range parts {
+		p.cursor = make([]uint32, p.dict.n)
+		for lid, id := range remap[w] {
+			p.cursor[lid] = next[id]
+			next[id] += p.df[lid]
+		}
+	}
+	total := ix.start[len(df)]
+	ix.docs = make([]int32, total)
+	ix.tf = make([]uint8, total)
+	var mu sync.Mutex
+	for _, p := range parts {
+		wg.Go(func() {
+			big := p.scatter(ix.docs, ix.tf)
+			if len(big) > 0 {
+				mu.Lock()
+				if ix.bigTF == nil {
+					ix.bigTF = map[uint32]float32{}
+				}
+				maps.Copy(ix.bigTF, big)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	var sum float64
+	for _, l := range ix.docLen {
+		sum += float64(l)
+	}
+	if n > 0 {
+		ix.avgLen = float32(sum / float64(n))
 	}
 	return ix
+}
+
+// count numbers and counts the terms of the part's passages.
+func (p *lexicalPart) count(docLen []float32, passage func(int, []string) (string, []string)) {
+	p.dict = newDictBuilder(1024)
+	var buf []string
+	var tfs []uint32 // by local term, for the passage being read
+	var touched []uint32
+	seen := map[rune]int{}
+	for i := p.lo; i < p.hi; i++ {
+		var folded string
+		folded, buf = passage(i, buf[:0])
+		for _, r := range folded {
+			if seen[r] != i+1 {
+				seen[r] = i + 1
+				p.charDF[r]++
+			}
+		}
+		docLen[i] = float32(len(buf))
+		for _, t := range buf {
+			lid, added := p.dict.add(t)
+			if added {
+				tfs = append(tfs, 0)
+				p.df = append(p.df, 0)
+			}
+			if tfs[lid] == 0 {
+				touched = append(touched, uint32(lid))
+			}
+			tfs[lid]++
+		}
+		for _, lid := range touched {
+			c := tfs[lid]
+			p.pterm = append(p.pterm, lid)
+			if c >= tfOverflow {
+				p.big[[2]int32{int32(i), int32(lid)}] = float32(c)
+				c = tfOverflow
+			}
+			p.ptf = append(p.ptf, uint8(c))
+			p.df[lid]++
+			tfs[lid] = 0
+		}
+		touched = touched[:0]
+		p.pend = append(p.pend, len(p.pterm))
+	}
+}
+
+// scatter writes the part's postings at their cursors, returning the
+// overflowing counts by posting.
+func (p *lexicalPart) scatter(docs []int32, tf []uint8) map[uint32]float32 {
+	var big map[uint32]float32
+	from := 0
+	for i := p.lo; i < p.hi; i++ {
+		to := p.pend[i-p.lo]
+		for k := from; k < to; k++ {
+			lid := p.pterm[k]
+			at := p.cursor[lid]
+			p.cursor[lid]++
+			docs[at], tf[at] = int32(i), p.ptf[k]
+			if p.ptf[k] == tfOverflow {
+				if big == nil {
+					big = map[uint32]float32{}
+				}
+				big[at] = p.big[[2]int32{int32(i), int32(lid)}]
+			}
+		}
+		from = to
+	}
+	return big
+}
+
+// postings returns term's postings: passages, in passage order, with the
+// positions of their counts (see tfAt).
+func (ix *lexicalIndex) postings(term string) (docs []int32, first uint32) {
+	id, ok := ix.dict.lookup(term)
+	if !ok {
+		return nil, 0
+	}
+	lo, hi := ix.start[id], ix.start[id+1]
+	return ix.docs[lo:hi], lo
+}
+
+// tfAt is the term count of posting k.
+func (ix *lexicalIndex) tfAt(k uint32) float32 {
+	if c := ix.tf[k]; c != tfOverflow {
+		return float32(c)
+	}
+	return ix.bigTF[k]
+}
+
+// df is how many passages hold term.
+func (ix *lexicalIndex) df(term string) int {
+	docs, _ := ix.postings(term)
+	return len(docs)
 }
 
 // idf is BM25's inverse document frequency; a term in no passage gets the
 // highest value, as the rarest possible.
 func (ix *lexicalIndex) idf(term string) float64 {
+	return ix.idfOf(ix.df(term))
+}
+
+func (ix *lexicalIndex) idfOf(df int) float64 {
 	n := float64(len(ix.docLen))
-	df := float64(len(ix.postings[term]))
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+	d := float64(df)
+	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
 // known reports whether term occurs in any passage.
-func (ix *lexicalIndex) known(term string) bool { return len(ix.postings[term]) > 0 }
+func (ix *lexicalIndex) known(term string) bool { return ix.df(term) > 0 }
 
 // has reports whether passage doc holds term: postings are in passage
 // order, so this is a binary search.
 func (ix *lexicalIndex) has(term string, doc int32) bool {
-	ps := ix.postings[term]
-	lo, hi := 0, len(ps)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if ps[m].doc < doc {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo < len(ps) && ps[lo].doc == doc
+	ps, _ := ix.postings(term)
+	_, found := slices.BinarySearch(ps, doc)
+	return found
 }
 
 // Known reports whether a search term occurs in any passage; a single
@@ -101,9 +266,7 @@ func (ix *lexicalIndex) Known(term string) bool {
 
 // charIDF is idf for a single character.
 func (ix *lexicalIndex) charIDF(r rune) float64 {
-	n := float64(len(ix.docLen))
-	df := float64(ix.charDF[r])
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+	return ix.idfOf(int(ix.charDF[r]))
 }
 
 // scored is a passage index with a score, for rankings.
@@ -123,18 +286,19 @@ func (ix *lexicalIndex) search(terms map[string]float64, k int) []scored {
 	acc := ix.accumulator()
 	defer ix.accs.Put(acc)
 	for t, w := range terms {
-		ps := ix.postings[t]
-		if len(ps) == 0 {
+		docs, first := ix.postings(t)
+		if len(docs) == 0 {
 			continue
 		}
-		idf := float32(ix.idf(t) * w)
-		for _, p := range ps {
-			if !acc.seen[p.doc] {
-				acc.seen[p.doc] = true
-				acc.touched = append(acc.touched, p.doc)
+		idf := float32(ix.idfOf(len(docs)) * w)
+		for k, doc := range docs {
+			if !acc.seen[doc] {
+				acc.seen[doc] = true
+				acc.touched = append(acc.touched, doc)
 			}
-			norm := p.tf + bm25K1*(1-bm25B+bm25B*ix.docLen[p.doc]/ix.avgLen)
-			acc.score[p.doc] += idf * p.tf * (bm25K1 + 1) / norm
+			tf := ix.tfAt(first + uint32(k))
+			norm := tf + bm25K1*(1-bm25B+bm25B*ix.docLen[doc]/ix.avgLen)
+			acc.score[doc] += idf * tf * (bm25K1 + 1) / norm
 		}
 	}
 	top := make(topK, 0, min(k, len(acc.touched)))

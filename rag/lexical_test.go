@@ -2,6 +2,7 @@ package rag
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -15,9 +16,11 @@ func searchByMap(ix *lexicalIndex, terms map[string]float64, k int) []scored {
 	acc := map[int32]float32{}
 	for t, w := range terms {
 		idf := float32(ix.idf(t) * w)
-		for _, p := range ix.postings[t] {
-			norm := p.tf + bm25K1*(1-bm25B+bm25B*ix.docLen[p.doc]/ix.avgLen)
-			acc[p.doc] += idf * p.tf * (bm25K1 + 1) / norm
+		docs, first := ix.postings(t)
+		for k, doc := range docs {
+			tf := ix.tfAt(first + uint32(k))
+			norm := tf + bm25K1*(1-bm25B+bm25B*ix.docLen[doc]/ix.avgLen)
+			acc[doc] += idf * tf * (bm25K1 + 1) / norm
 		}
 	}
 	var out []scored
@@ -116,4 +119,74 @@ func TestLexicalSearchConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestLexicalBuildMatchesMaps builds indexes on one and on several
+// goroutines and checks each term's postings against plain maps: the same
+// passages in passage order, the same counts (one past a byte's range too),
+// the same lengths and character counts.
+func TestLexicalBuildMatchesMaps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	const n = 700
+	texts := make([][]string, n)
+	folded := make([]string, n)
+	for d := range texts {
+		for range rng.IntN(12) {
+			texts[d] = append(texts[d], fmt.Sprintf("t%d", rng.IntN(90)))
+		}
+		folded[d] = fmt.Sprintf("工%c会 %d", rune(0x4e00+rng.IntN(50)), d%7)
+	}
+	for range 300 { // a count that does not fit in a byte
+		texts[5] = append(texts[5], "t1")
+	}
+	want := map[string]map[int32]float32{}
+	for d, ts := range texts {
+		for _, term := range ts {
+			if want[term] == nil {
+				want[term] = map[int32]float32{}
+			}
+			want[term][int32(d)]++
+		}
+	}
+	for _, workers := range []int{1, 2, 3, 8} {
+		ix := buildLexicalIndex(n, workers, func(i int, buf []string) (string, []string) { return folded[i], append(buf, texts[i]...) })
+		if ix.dict.len() != len(want) {
+			t.Fatalf("workers=%d: %d terms, want %d", workers, ix.dict.len(), len(want))
+		}
+		for term, byDoc := range want {
+			docs, first := ix.postings(term)
+			if len(docs) != len(byDoc) || !slices.IsSorted(docs) {
+				t.Fatalf("workers=%d: %s has postings %v, want %d passages in order", workers, term, docs, len(byDoc))
+			}
+			for k, d := range docs {
+				if got := ix.tfAt(first + uint32(k)); got != byDoc[d] {
+					t.Fatalf("workers=%d: %s in passage %d counted %v, want %v", workers, term, d, got, byDoc[d])
+				}
+				if !ix.has(term, d) || ix.has(term, int32(n+d)) {
+					t.Fatalf("workers=%d: has(%s, %d) wrong", workers, term, d)
+				}
+			}
+		}
+		for d, ts := range texts {
+			if ix.docLen[d] != float32(len(ts)) {
+				t.Fatalf("workers=%d: passage %d has length %v, want %d", workers, d, ix.docLen[d], len(ts))
+			}
+		}
+		chars := map[rune]int32{}
+		for _, f := range folded {
+			seen := map[rune]bool{}
+			for _, r := range f {
+				if !seen[r] {
+					seen[r] = true
+					chars[r]++
+				}
+			}
+		}
+		if !maps.Equal(chars, ix.charDF) {
+			t.Fatalf("workers=%d: character counts differ", workers)
+		}
+		if ix.known("absent") || ix.df("absent") != 0 {
+			t.Fatalf("workers=%d: an absent term is known", workers)
+		}
+	}
 }
