@@ -19,6 +19,7 @@ import (
 type HashEmbedder struct {
 	folder *zh.Folder
 	dim    int
+	bufs   sync.Pool // of *ngramTable
 }
 
 // NewHashEmbedder returns a hashing embedder of dim dimensions.
@@ -49,11 +50,18 @@ func (h *HashEmbedder) Embed(_ context.Context, texts []string) ([][]float32, er
 	return out, nil
 }
 
-// vector counts the text's n-grams (substrings of it, not new strings):
-// each letter or digit as a unigram (half weight), and each two and three
-// in a row as bigrams and trigrams.
+// vector counts the text's n-grams by their 64-bit FNV-1a hashes: each letter
+// or digit as a unigram (half weight), and each two and three in a row as
+// bigrams and trigrams. (Two distinct n-grams of one text would have to share
+// all 64 bits to be counted as one.) Each distinct n-gram adds 1 + ln(count)
+// to the dimension its hash picks, with the sign of its top bit.
 func (h *HashEmbedder) vector(folded string) []float32 {
-	counts := make(map[string]float64, len(folded))
+	t, _ := h.bufs.Get().(*ngramTable)
+	if t == nil {
+		t = new(ngramTable)
+	}
+	defer h.bufs.Put(t)
+	t.reset(3 * utf8.RuneCountInString(folded))
 	p1, p2 := -1, -1 // byte offsets of the previous two letters of the run
 	for i, r := range folded {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -61,19 +69,19 @@ func (h *HashEmbedder) vector(folded string) []float32 {
 			continue
 		}
 		end := i + utf8.RuneLen(r)
-		counts[folded[i:end]] += 0.5
+		t.add(fnv64a(folded[i:end]), 1)
 		if p1 >= 0 {
-			counts[folded[p1:end]]++
+			t.add(fnv64a(folded[p1:end]), 2)
 		}
 		if p2 >= 0 {
-			counts[folded[p2:end]]++
+			t.add(fnv64a(folded[p2:end]), 2)
 		}
 		p1, p2 = i, p1
 	}
 	v := make([]float32, h.dim)
-	for g, c := range counts {
-		x := fnv64a(g)
-		w := float32(1 + math.Log(c))
+	for _, slot := range t.used {
+		x := t.keys[slot]
+		w := logWeight(float64(t.halves[slot]) / 2)
 		if x>>63 == 1 {
 			w = -w
 		}
@@ -81,6 +89,62 @@ func (h *HashEmbedder) vector(folded string) []float32 {
 	}
 	normalize(v)
 	return v
+}
+
+// ngramTable counts one text's n-grams by hash, in half counts, reused from
+// text to text (HashEmbedder.bufs): a slot is empty unless its gen is the
+// table's.
+type ngramTable struct {
+	keys   []uint64
+	halves []uint32
+	gen    []uint32
+	cur    uint32
+	used   []int // filled slots, in order of first count
+}
+
+// reset empties the table for up to n distinct n-grams.
+func (t *ngramTable) reset(n int) {
+	size := 64
+	for size < 2*n {
+		size *= 2
+	}
+	if len(t.keys) < size || t.cur == math.MaxUint32 {
+		t.keys, t.halves, t.gen, t.cur = make([]uint64, size), make([]uint32, size), make([]uint32, size), 0
+	}
+	t.cur++
+	t.used = t.used[:0]
+}
+
+func (t *ngramTable) add(x uint64, halves uint32) {
+	mask := len(t.keys) - 1
+	for i := int(x) & mask; ; i = (i + 1) & mask {
+		if t.gen[i] != t.cur {
+			t.gen[i], t.keys[i], t.halves[i] = t.cur, x, halves
+			t.used = append(t.used, i)
+			return
+		}
+		if t.keys[i] == x {
+			t.halves[i] += halves
+			return
+		}
+	}
+}
+
+// logWeights[k] is 1 + ln(k/2): the weight of an n-gram counted k/2 times
+// (unigrams count a half), computed once.
+var logWeights = func() (w [64]float32) {
+	for k := 1; k < len(w); k++ {
+		w[k] = float32(1 + math.Log(float64(k)/2))
+	}
+	return w
+}()
+
+// logWeight is 1 + ln(c) as float32.
+func logWeight(c float64) float32 {
+	if k := int(2 * c); k < len(logWeights) && float64(k) == 2*c {
+		return logWeights[k]
+	}
+	return float32(1 + math.Log(c))
 }
 
 // fnv64a is FNV-1a, 64 bits (hash/fnv's New64a), over s.

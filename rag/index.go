@@ -67,6 +67,10 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 		}
 	}
 	ix := &Index{docs: docs, docByID: map[string]int{}, byID: map[string]int32{}, embedder: emb.Name()}
+	// Cutting, folding and the hashed embedding are per passage: on all
+	// cores.
+	split := make([][]corpus.Passage, len(docs))
+	parallel(len(docs), func(i int) { split[i] = shareText(docs[i].Body, corpus.Split(docs[i])) })
 	var vectors [][]float32
 	var missing []int
 	var missingText []string
@@ -82,7 +86,7 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 		default:
 			st.Unchanged = append(st.Unchanged, d.Path)
 		}
-		for _, p := range shareText(d.Body, corpus.Split(d)) {
+		for _, p := range split[di] {
 			if _, dup := ix.byID[p.ID]; dup {
 				return nil, st, fmt.Errorf("passage ID %s occurs twice (document %s)", p.ID, d.Path)
 			}
@@ -91,28 +95,43 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 			v, ok := cache[p.ID]
 			if !ok {
 				missing = append(missing, len(ix.passages)-1)
-				missingText = append(missingText, indexText(d, p))
 			}
 			vectors = append(vectors, v)
 		}
 	}
+	split = nil
 	for p := range prevDocs {
 		if !seen[p] {
 			st.Removed = append(st.Removed, p)
 		}
 	}
-	const batch = 256
-	for start := 0; start < len(missing); start += batch {
-		end := min(start+batch, len(missing))
-		vs, err := emb.Embed(ctx, missingText[start:end])
-		if err != nil {
-			return nil, st, fmt.Errorf("embed passages: %w", err)
+	folded := make([]string, len(ix.passages))
+	parallel(len(folded), func(i int) {
+		p := ix.passages[i]
+		folded[i] = an.Fold(indexText(docs[ix.docByID[p.DocID]], p))
+	})
+	if h, ok := emb.(*HashEmbedder); ok {
+		// The hashed embedding folds as the analyzer does: embed the text
+		// folded once for both.
+		parallel(len(missing), func(k int) { vectors[missing[k]] = h.vector(folded[missing[k]]) })
+	} else {
+		for _, i := range missing {
+			p := ix.passages[i]
+			missingText = append(missingText, indexText(docs[ix.docByID[p.DocID]], p))
 		}
-		if len(vs) != end-start {
-			return nil, st, fmt.Errorf("embed passages: got %d vectors for %d texts", len(vs), end-start)
-		}
-		for k, v := range vs {
-			vectors[missing[start+k]] = v
+		const batch = 256
+		for start := 0; start < len(missing); start += batch {
+			end := min(start+batch, len(missing))
+			vs, err := emb.Embed(ctx, missingText[start:end])
+			if err != nil {
+				return nil, st, fmt.Errorf("embed passages: %w", err)
+			}
+			if len(vs) != end-start {
+				return nil, st, fmt.Errorf("embed passages: got %d vectors for %d texts", len(vs), end-start)
+			}
+			for k, v := range vs {
+				vectors[missing[start+k]] = v
+			}
 		}
 	}
 	st.Embedded = len(missing)
@@ -121,10 +140,28 @@ func BuildIndex(ctx context.Context, docs []corpus.Document, emb Embedder, an *A
 	if ix.vectors, err = newVectorSet(vectors); err != nil {
 		return nil, st, fmt.Errorf("embed passages: %w", err)
 	}
-	if err := ix.finish(ctx, an); err != nil {
-		return nil, st, err
-	}
+	ix.finish(an, folded)
 	return ix, st, nil
+}
+
+// parallel runs f(0) … f(n-1) on all cores, in runs of neighbouring i.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.NumCPU(), (n+63)/64)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := n * w / workers; i < n*(w+1)/workers; i++ {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // shareText makes each passage's text a substring of its document's body
@@ -156,20 +193,17 @@ func shareText(body string, ps []corpus.Passage) []corpus.Passage {
 // measured against.
 const denseShardSize = 25_000
 
-// finish builds the lexical index from the passages, on all cores: folding
-// and cutting into terms is most of the work.
-func (ix *Index) finish(_ context.Context, an *Analyzer) error {
+// finish builds the lexical index from the passages' folded texts, on all
+// cores.
+func (ix *Index) finish(an *Analyzer, folded []string) {
 	workers := runtime.NumCPU()
 	if len(ix.passages) < 2000 {
 		workers = 1
 	}
 	ix.lex = buildLexicalIndex(len(ix.passages), workers, func(i int, buf []string) (string, []string) {
-		p := ix.passages[i]
-		f := an.Fold(indexText(ix.docs[ix.docByID[p.DocID]], p))
-		return f, appendTerms(buf, f)
+		return folded[i], appendTerms(buf, folded[i])
 	})
 	ix.an = an
-	return nil
 }
 
 // dense ranks passages by cosine similarity to vec, best first (ties by

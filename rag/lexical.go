@@ -50,9 +50,8 @@ type lexicalPart struct {
 	lo, hi int // passages
 	dict   *dictBuilder
 	df     []uint32 // by local term
-	pterm  []uint32 // the passages' distinct terms, passage after passage
-	ptf    []uint8
-	pend   []int // pterm[pend[i-lo-1]:pend[i-lo]] are passage i's
+	posts  pending  // the passages' distinct terms with their counts, passage after passage
+	pend   []int    // posts pend[i-lo-1] to pend[i-lo] are passage i's
 	big    map[[2]int32]float32
 	charDF map[rune]int32
 	cursor []uint32 // by local term: where its next posting goes
@@ -168,17 +167,16 @@ func (p *lexicalPart) count(docLen []float32, passage func(int, []string) (strin
 		}
 		for _, lid := range touched {
 			c := tfs[lid]
-			p.pterm = append(p.pterm, lid)
 			if c >= tfOverflow {
 				p.big[[2]int32{int32(i), int32(lid)}] = float32(c)
 				c = tfOverflow
 			}
-			p.ptf = append(p.ptf, uint8(c))
+			p.posts.add(lid, uint8(c))
 			p.df[lid]++
 			tfs[lid] = 0
 		}
 		touched = touched[:0]
-		p.pend = append(p.pend, len(p.pterm))
+		p.pend = append(p.pend, p.posts.n)
 	}
 }
 
@@ -190,11 +188,11 @@ func (p *lexicalPart) scatter(docs []int32, tf []uint8) map[uint32]float32 {
 	for i := p.lo; i < p.hi; i++ {
 		to := p.pend[i-p.lo]
 		for k := from; k < to; k++ {
-			lid := p.pterm[k]
+			lid, c := p.posts.at(k)
 			at := p.cursor[lid]
 			p.cursor[lid]++
-			docs[at], tf[at] = int32(i), p.ptf[k]
-			if p.ptf[k] == tfOverflow {
+			docs[at], tf[at] = int32(i), c
+			if c == tfOverflow {
 				if big == nil {
 					big = map[uint32]float32{}
 				}
@@ -204,6 +202,31 @@ func (p *lexicalPart) scatter(docs []int32, tf []uint8) map[uint32]float32 {
 		from = to
 	}
 	return big
+}
+
+// pending is postings being counted, in chunks, so that growing them copies
+// nothing.
+type pending struct {
+	terms [][]uint32
+	tfs   [][]uint8
+	n     int
+}
+
+const pendingChunk = 1 << 16
+
+func (p *pending) add(term uint32, tf uint8) {
+	if p.n%pendingChunk == 0 {
+		p.terms = append(p.terms, make([]uint32, 0, pendingChunk))
+		p.tfs = append(p.tfs, make([]uint8, 0, pendingChunk))
+	}
+	c := len(p.terms) - 1
+	p.terms[c] = append(p.terms[c], term)
+	p.tfs[c] = append(p.tfs[c], tf)
+	p.n++
+}
+
+func (p *pending) at(k int) (uint32, uint8) {
+	return p.terms[k/pendingChunk][k%pendingChunk], p.tfs[k/pendingChunk][k%pendingChunk]
 }
 
 // postings returns term's postings: passages, in passage order, with the
