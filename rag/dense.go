@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	chromem "github.com/philippgille/chromem-go"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
 )
 
 // vectorSet holds the passages' vectors as one contiguous matrix, row i for
@@ -113,30 +115,18 @@ func dotExact(a, b []float32) float32 {
 	return s
 }
 
-// dotFast is the dot product with eight running sums: several times quicker
-// than one chained sum, and within dotSlack of dotExact.
-func dotFast(a, b []float32) float32 {
-	b = b[:len(a)]
-	var s0, s1, s2, s3, s4, s5, s6, s7 float32
-	i := 0
-	for ; i+8 <= len(a); i += 8 {
-		x, y := a[i:i+8:i+8], b[i:i+8:i+8]
-		s0 += x[0] * y[0]
-		s1 += x[1] * y[1]
-		s2 += x[2] * y[2]
-		s3 += x[3] * y[3]
-		s4 += x[4] * y[4]
-		s5 += x[5] * y[5]
-		s6 += x[6] * y[6]
-		s7 += x[7] * y[7]
-	}
-	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
-	}
-	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+// scoreRows sets out[i] to the dot product of q with row lo+i, for as many
+// rows as out holds, through gonum's matrix-vector product (SIMD
+// instructions where the processor has them: four times quicker here than
+// a loop of Go). Its sums run in another order than dotExact's, so the two
+// differ by up to dotSlack.
+func (vs *vectorSet) scoreRows(data, q []float32, lo int, out []float32) {
+	blas32.Gemv(blas.NoTrans, 1,
+		blas32.General{Rows: len(out), Cols: vs.dim, Stride: vs.dim, Data: data[lo*vs.dim : (lo+len(out))*vs.dim]},
+		blas32.Vector{N: vs.dim, Inc: 1, Data: q}, 0, blas32.Vector{N: len(out), Inc: 1, Data: out})
 }
 
-// dotSlack bounds how far dotFast and dotExact can differ for unit vectors of
+// dotSlack bounds how far scoreRows and dotExact can differ for unit vectors of
 // dim dimensions: each float32 sum of n products errs by at most about
 // n·2⁻²⁴ times the sum of the products' magnitudes, itself at most 1; twice
 // that, with room to spare.
@@ -149,9 +139,9 @@ const scanRows = 4096
 // nearest ranks the rows by dot product with q (scaled to unit length as
 // chromem-go scales a query) and returns the best k, best first, ties by
 // passage order, with chromem-go's own similarities. The matrix is scanned on
-// all cores with dotFast, keeping a few more than k; the kept rows are scored
+// all cores (scoreRows), keeping a few more than k; the kept rows are scored
 // again with dotExact; if a row left out could still have made the best k by
-// dotFast's error, the whole matrix is scored exactly instead.
+// scoreRows' error, the whole matrix is scored exactly instead.
 func (vs *vectorSet) nearest(ctx context.Context, q []float32, k int) ([]scored, error) {
 	data, err := vs.matrix()
 	if err != nil {
@@ -175,11 +165,16 @@ func (vs *vectorSet) nearest(ctx context.Context, q []float32, k int) ([]scored,
 	scan := func(w int) {
 		lo, hi := vs.n*w/workers, vs.n*(w+1)/workers
 		top := make(topK, 0, keep)
-		for i := lo; i < hi; i++ {
-			if (i-lo)&4095 == 0 && ctx.Err() != nil {
+		scores := make([]float32, min(hi-lo, 2048))
+		for i := lo; i < hi; i += len(scores) {
+			if ctx.Err() != nil {
 				return
 			}
-			top.offer(scored{int32(i), dotFast(q, vs.row(data, i))}, keep)
+			out := scores[:min(len(scores), hi-i)]
+			vs.scoreRows(data, q, i, out)
+			for j, s := range out {
+				top.offer(scored{int32(i + j), s}, keep)
+			}
 		}
 		tops[w] = top
 	}

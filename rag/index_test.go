@@ -2,6 +2,7 @@ package rag
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -19,7 +20,7 @@ func TestDenseMatchesChromem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, docs := range [][]corpus.Document{docs, benchCorpus(t, 12_000, 2)} {
+	for _, docs := range [][]corpus.Document{docs, benchCorpus(t, 9000, 2)} {
 		ix, _, err := BuildIndex(ctx, docs, env.emb, env.an, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -92,5 +93,44 @@ func TestDenseEmptyIndex(t *testing.T) {
 	vs, _ := env.emb.Embed(context.Background(), []string{"助学金"})
 	if got, err := ix.dense(context.Background(), vs[0], 5); err != nil || len(got) != 0 {
 		t.Errorf("empty index: got %v, %v", got, err)
+	}
+}
+
+// TestNearestTiesAtTheCut has many equal rows, so that rows left out of the
+// kept few tie with the cut: the scan must then score every row exactly and
+// keep the earliest passages, as the exact ranking does.
+func TestNearestTiesAtTheCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	const n, dim = 9000, 32
+	rows := make([][]float32, n)
+	same := make([]float32, dim)
+	for j := range same {
+		same[j] = float32(rng.NormFloat64())
+	}
+	for i := range rows {
+		rows[i] = make([]float32, dim)
+		if i%3 == 0 {
+			copy(rows[i], same)
+			continue
+		}
+		for j := range rows[i] {
+			rows[i][j] = float32(rng.NormFloat64())
+		}
+	}
+	vs, err := newVectorSet(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := slices.Clone(same)
+	unitRow(q)
+	for _, k := range []int{1, 5, 40} {
+		got, err := vs.nearest(context.Background(), q, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := vs.exactAll(vs.data, q)[:k]
+		if !slices.Equal(got, want) {
+			t.Fatalf("k=%d:\n got %v\nwant %v", k, got, want)
+		}
 	}
 }

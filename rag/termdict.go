@@ -26,11 +26,6 @@ func termHash(s string) uint32 {
 // len is the number of terms.
 func (d *termDict) len() int { return max(0, len(d.off)-1) }
 
-// term returns term id.
-func (d *termDict) term(id int32) string {
-	return string(d.bytes[d.off[id]:d.off[id+1]])
-}
-
 // equal reports whether term id is s, without making a string.
 func (d *termDict) equal(id uint32, s string) bool {
 	b := d.bytes[d.off[id]:d.off[id+1]]
