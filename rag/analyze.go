@@ -47,13 +47,7 @@ func cutConcept(terms []string) conceptCut {
 	var c conceptCut
 	at := map[string]int{}
 	for _, t := range terms {
-		var checks []string
-		for _, x := range Terms(t) {
-			if !(utf8.RuneCountInString(x) == 3 && isHanString(x)) {
-				checks = append(checks, x)
-			}
-		}
-		c.checks = append(c.checks, checks)
+		c.checks = append(c.checks, termChecks(t))
 		long := utf8.RuneCountInString(t) > 3
 		for _, term := range Terms(t) {
 			f := 1.0
@@ -430,6 +424,24 @@ func sentenceSpans(rs []rune) [][2]int {
 		out = append(out, [2]int{start, len(rs)})
 	}
 	return out
+}
+
+// termChecks are the search terms of a folded document term that must all
+// occur for the corpus to hold it (see allKnown).
+func termChecks(t string) []string {
+	var checks []string
+	for _, x := range Terms(t) {
+		if !(utf8.RuneCountInString(x) == 3 && isHanString(x)) {
+			checks = append(checks, x)
+		}
+	}
+	return checks
+}
+
+// termKnown reports whether the corpus likely holds a folded document term:
+// each of its bigrams (or its Latin word or number) occurs in some passage.
+func termKnown(t string, known func(string) bool) bool {
+	return allKnown(termChecks(t), known)
 }
 
 // allKnown reports whether the corpus likely holds a folded document term,
