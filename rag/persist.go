@@ -268,15 +268,21 @@ type sectionWriter struct {
 	buf []byte
 }
 
-func (w *sectionWriter) bytes(s *section, b []byte) {
-	if w.err != nil {
-		return
-	}
-	if pad := (8 - w.off%8) % 8; pad > 0 {
+// align pads the file to the next 8-byte boundary, so that every section
+// can be read back as an array of its values in place.
+func (w *sectionWriter) align() {
+	if pad := (8 - w.off%8) % 8; pad > 0 && w.err == nil {
 		var zero [8]byte
 		_, w.err = w.w.Write(zero[:pad])
 		w.off += pad
 	}
+}
+
+func (w *sectionWriter) bytes(s *section, b []byte) {
+	if w.err != nil {
+		return
+	}
+	w.align()
 	s.Off, s.Len, s.CRC = w.off, uint64(len(b)), crc32.Checksum(b, crcTable)
 	if w.err == nil {
 		_, w.err = w.w.Write(b)
@@ -289,11 +295,7 @@ func (w *sectionWriter) words(s *section, n int, at func(i int) uint32) {
 	if w.err != nil {
 		return
 	}
-	if pad := (8 - w.off%8) % 8; pad > 0 {
-		var zero [8]byte
-		_, w.err = w.w.Write(zero[:pad])
-		w.off += pad
-	}
+	w.align()
 	s.Off, s.Len = w.off, uint64(4*n)
 	crc := uint32(0)
 	const chunk = 1 << 14
