@@ -33,8 +33,10 @@ func formatAnswer(a rag.Answer) string {
 
 // ask prints one answer to the question in args.
 func ask(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
-	q := strings.TrimSpace(zh.Normalize(strings.Join(args, " ")))
-	if q == "" {
+	// The member's own characters are kept (a refusal quotes the question
+	// with its full-width punctuation); the engine normalises for search.
+	q := strings.TrimSpace(strings.Join(args, " "))
+	if strings.TrimSpace(zh.Normalize(q)) == "" {
 		return usageError{"请在 ask 后面写上问题，例如：gonghui-qa ask \"孩子考上大学，工会有助学金吗？\""}
 	}
 	e, _, err := openEngine(ctx, cfg, log)

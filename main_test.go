@@ -58,6 +58,15 @@ func TestAskNotInCorpus(t *testing.T) {
 	if !strings.Contains(out, "资料里没有找到") || !strings.Contains(out, "12351") || strings.Contains(out, "来源") {
 		t.Errorf("unexpected answer:\n%s", out)
 	}
+	// The refusal quotes the question as the member wrote it, full-width
+	// punctuation and all.
+	out, _, err = runCmd(t, env(t), "", "ask", "个税起征点，现在是多少")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "“个税起征点，现在是多少”") {
+		t.Errorf("the refusal does not quote the question as written:\n%s", out)
+	}
 }
 
 func TestUsageErrors(t *testing.T) {
