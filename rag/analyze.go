@@ -3,6 +3,7 @@ package rag
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +24,12 @@ type Analyzer struct {
 	terms [][]string
 	// cut[c] is what Prepare needs of concept c's terms, cut in advance.
 	cut []conceptCut
+	// homophones is made at the first question that needs it (30 ms).
+	homophones func() *zh.Homophones
+	// after[r] and before[r] are the characters that follow and precede r
+	// in the lexicon's words and terms: a homophone repair must make one of
+	// those pairs.
+	after, before map[rune][]rune
 }
 
 // conceptCut is a concept's document terms cut into search terms once, when
@@ -70,13 +77,27 @@ func cutConcept(terms []string) conceptCut {
 // NewAnalyzer builds an analyzer over a lexicon (lexicon.Default(), perhaps
 // extended by a union's own file).
 func NewAnalyzer(folder *zh.Folder, lex *lexicon.Lexicon) *Analyzer {
-	a := &Analyzer{folder: folder, lex: lex}
+	a := &Analyzer{folder: folder, lex: lex, homophones: sync.OnceValue(zh.NewHomophones),
+		after: map[rune][]rune{}, before: map[rune][]rune{}}
+	addPairs := func(w string) {
+		rs := []rune(w)
+		for i := 1; i < len(rs); i++ {
+			if !slices.Contains(a.after[rs[i-1]], rs[i]) {
+				a.after[rs[i-1]] = append(a.after[rs[i-1]], rs[i])
+				a.before[rs[i]] = append(a.before[rs[i]], rs[i-1])
+			}
+		}
+	}
 	for _, c := range lex.Concepts() {
 		ts := make([]string, 0, len(c.Terms))
 		for _, t := range c.Terms {
 			if f := folder.Fold(t); f != "" {
 				ts = append(ts, f)
+				addPairs(f)
 			}
+		}
+		for _, w := range c.Words {
+			addPairs(w)
 		}
 		a.terms = append(a.terms, ts)
 		a.cut = append(a.cut, cutConcept(ts))
@@ -237,12 +258,16 @@ type Vocabulary interface {
 func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	known := func(t string) bool { return vocab != nil && vocab.Known(t) }
 	folded := a.lex.FoldDialect(a.folder.Fold(question))
+	// Concepts first, on the question as typed (their words may hold stop
+	// characters: 签了合同), once its slips are mended.
+	matches := a.lex.Match(folded)
+	if mended := a.repairHomophones(folded, matches, known); mended != folded {
+		folded, matches = mended, a.lex.Match(mended)
+	}
+	matches = lexicon.Dominant(matches)
 	q := Query{Raw: folded}
 	rs := []rune(folded)
 	synAt := make([][]int, len(rs))
-	// Concepts first, on the question as typed (their words may hold stop
-	// characters: 签了合同).
-	matches := lexicon.Dominant(a.lex.Match(folded))
 	n := 0
 	for _, m := range matches {
 		n += len(a.cut[m.Concept].expand)
@@ -571,4 +596,106 @@ func units(rs []rune, synAt [][]int, mult []float64) []unit {
 		}
 	}
 	return out
+}
+
+// repairHomophones mends the slips of a pinyin keyboard: a character that
+// makes no word the corpus knows with either neighbour (词 in 把她词退, 设 in
+// 设保费) is replaced by a homophone that makes, with a neighbour, a word of
+// the lexicon the question did not have there and the corpus does (辞退,
+// 社保). A lexicon word the member wrote is never touched, and a repair must
+// create a lexicon match: a rare word spelled right, which no concept
+// covers, stays as it is.
+func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, known func(string) bool) string {
+	rs := []rune(folded)
+	isHan := func(i int) bool { return i >= 0 && i < len(rs) && unicode.Is(unicode.Han, rs[i]) }
+	unknownPair := func(i, j int) bool { return !isHan(i) || !isHan(j) || !known(string(rs[i:j+1])) }
+	var protected []bool
+	changed := false
+	for i := range rs {
+		if !isHan(i) || (!isHan(i-1) && !isHan(i+1)) || !unknownPair(i-1, i) || !unknownPair(i, i+1) {
+			continue
+		}
+		if protected == nil {
+			protected = make([]bool, len(rs))
+			for _, m := range matches {
+				for k := m.Start; k < m.End && k < len(rs); k++ {
+					protected[k] = true
+				}
+			}
+		}
+		if protected[i] || stopAt(rs, i) || zh.Asks(string(rs[i])) {
+			continue
+		}
+		orig, found := rs[i], false
+		var cands []rune
+		if isHan(i - 1) {
+			cands = a.after[rs[i-1]]
+		}
+		if isHan(i + 1) {
+			cands = append(slices.Clip(cands), a.before[rs[i+1]]...)
+		}
+		h := a.homophones()
+		for _, c := range cands {
+			if !h.Same(orig, c) {
+				continue
+			}
+			rs[i] = c
+			if (unknownPair(i-1, i) && unknownPair(i, i+1)) || !a.newMatchAt(rs, i, matches) {
+				continue
+			}
+			found = true
+			break
+		}
+		if !found {
+			rs[i] = orig
+		}
+		changed = changed || found
+	}
+	if !changed {
+		return folded
+	}
+	return string(rs)
+}
+
+// matchedAt reports whether a match of ms covers position k.
+func matchedAt(ms []lexicon.Match, k int) bool {
+	for _, m := range ms {
+		if m.Start <= k && k < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// stopAt reports whether rs[i] is part of a stop word (的, 这么, 什么).
+func stopAt(rs []rune, i int) bool {
+	for k := max(0, i-3); k <= i; k++ {
+		if k+zh.StopWordAt(rs[k:]) > i {
+			return true
+		}
+	}
+	return false
+}
+
+// newMatchAt reports whether a lexicon word covers position i of rs that
+// does not merely re-read words the question already had (仲裁院 is not
+// mended to 仲裁员: the member wrote 仲裁 and a word the lexicon lacks).
+func (a *Analyzer) newMatchAt(rs []rune, i int, had []lexicon.Match) bool {
+	lo, hi := max(0, i-6), min(len(rs), i+7)
+	for _, m := range a.lex.Match(string(rs[lo:hi])) {
+		start, end := m.Start+lo, m.End+lo
+		if m.Gapped || i < start || i >= end {
+			continue
+		}
+		// Every other character of the word already in a word of the
+		// question: the repair only re-reads what the member wrote.
+		rereads := true
+		for k := start; k < end && rereads; k++ {
+			rereads = k == i || matchedAt(had, k)
+		}
+		if !rereads {
+			return true
+		}
+	}
+	return false
 }

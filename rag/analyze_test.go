@@ -2,6 +2,7 @@ package rag
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -47,5 +48,38 @@ func TestNumberFormsPositions(t *testing.T) {
 	want := []numberForm{{[]string{"2000"}, 1, 3}, {[]string{"5000"}, 4, 6}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("numberForms(%q) = %+v, want %+v", in, got, want)
+	}
+}
+
+// vocabOf is a Vocabulary of the search terms of texts.
+type vocabOf map[string]bool
+
+func (v vocabOf) Known(t string) bool { return v[t] }
+
+func TestRepairHomophones(t *testing.T) {
+	f, an := testAnalyzer(t)
+	vocab := vocabOf{}
+	for _, t := range Terms(f.Fold("用人单位不得辞退怀孕的女职工。安排加班的，支付加班费。开展金秋助学活动。" +
+		"劳动人事争议仲裁委员会聘任仲裁员。工伤职工配置假肢。工资应当以货币形式按月支付。建设职工书屋。")) {
+		vocab[t] = true
+	}
+	tests := []struct{ question, want string }{
+		// A pinyin keyboard's slips, mended to the lexicon's word.
+		{"公司说要把她词退，能这么干吗", "辞退"},
+		{"周末被叫回去加搬，给不给钱", "加班"},
+		{"公会的金秋注学是什么", "助学"},
+		// Spelled right, left alone: a word the lexicon lacks beside one
+		// it has (仲裁院, not 仲裁员), a word the corpus lacks, a rare
+		// reading (抵 zhǐ), a question word (不).
+		{"劳动人事争议仲裁院在哪", "仲裁院"},
+		{"工伤截肢了谁出钱", "截肢"},
+		{"拿白酒抵工资行吗", "抵工资"},
+		{"资金周转不开，让再等等", "周转不开"},
+	}
+	for _, tt := range tests {
+		q := an.Prepare(tt.question, vocab)
+		if !strings.Contains(q.Raw, tt.want) {
+			t.Errorf("Prepare(%q).Raw = %q, want it to hold %q", tt.question, q.Raw, tt.want)
+		}
 	}
 }
