@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gonghui/qa/bot"
@@ -70,8 +71,12 @@ func startAndServe(ctx context.Context, cfg config.Config, log *slog.Logger) err
 		return err
 	}
 	// Example questions are checked by asking them: do it now, not on the
-	// first member's /start.
-	go e.WarmExamples(ctx)
+	// first member's /start; stopped and waited for when serve returns, so
+	// that nothing of it outlives run (nor logs after it).
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	var warm sync.WaitGroup
+	warm.Go(func() { e.WarmExamples(warmCtx) })
+	defer func() { stopWarm(); warm.Wait() }()
 	started = true // Run closes the store
 	return bot.Run(ctx, bot.Options{
 		Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
