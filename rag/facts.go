@@ -53,12 +53,13 @@ var factKinds = []factKind{
 		regexp.MustCompile(`材料|证明|手续|证件|要带|需要带|要交哪些`),
 		regexp.MustCompile(`材料|证明|手续|证件|申请表|身份证|提交|提供`), nil},
 	{"fee", // what a member pays, not what the union gives (资助多少钱 is a quantity)
-		regexp.MustCompile(`费用|收费|交多少|缴多少|花多少|价格|考试费|报名费|会费|学费多少|要钱吗|要不要钱|收钱`),
+		regexp.MustCompile(`费用|收费|交多少|缴多少|花多少|价格|考试费|报名费|会费|学费多少|要钱吗|要不要钱|收钱|收多少`),
 		regexp.MustCompile(`收费|缴纳|交纳|缴费|免费|公益|费用|会费|每人\d+元|\d+元/|收取`), nil},
 	{"person",
 		regexp.MustCompile(`是谁|叫什么名字|哪位|谁是|谁负责`),
 		// A person named: 联系人：王老师, 张华同志 — not the word 主席 alone.
-		regexp.MustCompile(`联系人[：:]|\p{Han}{1,2}(?:老师|同志|女士|先生)|(?:主席|书记|部长|主任|局长|负责人)[：:]`), nil},
+		// 8名同志 and 各位同志 count or greet people; they name nobody.
+		regexp.MustCompile(`联系人[：:]|(?:^|[^\d零一二三四五六七八九十两百千万])[^\d\s\pP名位个们等各全广大众]\p{Han}?(?:老师|同志|女士|先生)|(?:主席|书记|部长|主任|局长|负责人)[：:]`), nil},
 	{"procedure",
 		regexp.MustCompile(`怎么申请|如何申请|怎样申请|怎么申领|如何申领|怎么办理|如何办理|申请流程|办理流程|怎么报名|如何报名|去哪报名|在哪报名|哪里报名|申请条件|报名条件`),
 		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|办理|登记`), nil},
@@ -69,8 +70,9 @@ var factKinds = []factKind{
 		regexp.MustCompile(`多久|多长时间|多少时间|多长|(?:几|多少)(?:个)?(?:天|日|月|周|星期|年|小时|工作日)`),
 		regexp.MustCompile(num + ` *(?:个)?(?:天|日|月|周|星期|年|小时|工作日)|年限|期限`), nil},
 	{"money",
-		regexp.MustCompile(`多少钱|多少块|几块钱|多少元|赔多少|补多少|补偿多少|给多少|拿多少|发多少|多少工资|工资多少|多少补贴|补贴多少|多少补助|补助多少|罚多少`),
-		regexp.MustCompile(num + `元|倍|个月(?:的)?工资|月工资|工资标准|百分之|%|标准`), nil},
+		regexp.MustCompile(`多少钱|多少块|几块钱|多少元|赔多少|补多少|补偿多少|给多少|拿多少|发多少|多少工资|工资多少|多少补贴|补贴多少|多少补助|补助多少|罚多少|奖金多少|多少奖金|奖励多少|奖多少`),
+		// 标准 is a sum's standard (补助标准为…), not 标准化.
+		regexp.MustCompile(num + `元|倍|个月(?:的)?工资|月工资|工资标准|百分之|%|标准(?:$|[^化])`), nil},
 	{"share",
 		regexp.MustCompile(`比例|百分之几|占多少|多少比例|比率|多少成|几成`),
 		regexp.MustCompile(`%|百分之|` + num + `成|比例|分之`), nil},
@@ -144,6 +146,13 @@ func askedKinds(raw string) []*factKind {
 		}
 		k := &factKind{name: "count:" + m[1], asks: countAsk,
 			states: regexp.MustCompile(num + `(?:个)?(?:` + kin + `)`)}
+		if m[1] == "名" && m[2] != "" && strings.ContainsRune("额字单称义片", []rune(m[2])[0]) {
+			// 多少个名额: a count of 名额, not of people; the passage writes
+			// the noun with its figure (100个名额, 名额为100).
+			noun := regexp.QuoteMeta(strings.TrimRightFunc("名"+m[2], IsParticleRune))
+			k.states = regexp.MustCompile(num + `(?:个)?` + noun + `|` + noun + `[^。；;，,]{0,6}?` + numAlone)
+			m[2] = ""
+		}
 		if thing := strings.TrimRightFunc(m[2], IsParticleRune); thing != "" {
 			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + regexp.QuoteMeta(thing))
 		}

@@ -27,6 +27,20 @@ func TestFactKinds(t *testing.T) {
 		{"职工技能大赛涉及多少个工种？", "涉及专业工种达1774个(次)。", true},
 		{"法定退休年龄是多少岁？", "职工达到法定退休年龄的，劳动合同终止。", false},
 		{"失业保险金怎么申领？", "向其遗属发给一次性丧葬补助金和抚恤金。", false},
+		// A count or a greeting of people names nobody.
+		{"兰州市总工会的主席叫什么名字", "认定8名同志为“金城工匠”。", false},
+		{"兰州市总工会的主席叫什么名字", "各位同志，大家好。", false},
+		{"这项工作的联系人是谁", "联系人：王老师，电话0931-8888888。", true},
+		{"这项工作找谁", "请联系张华同志。", true}, // asks no kind; any passage
+		{"技术创新活动是谁负责", "由张华同志负责。", true},
+		// 标准化 is not a sum's standard.
+		{"爱心托管班一个月收多少钱", "指导建成12家市级标准化“爱心妈咪屋”。", false},
+		{"困难职工补助多少钱", "补助标准为每人每月300元。", true},
+		{"技能大赛第一名奖金多少", "累计有54.27万名职工参加了技能大赛。", false},
+		// 多少个名额 counts 名额, not people (名).
+		{"今年金秋助学一共有多少个名额", "对51名困难农民工进行了帮扶。", false},
+		{"今年金秋助学一共有多少个名额", "今年共有200个名额。", true},
+		{"今年金秋助学一共有多少个名额", "资助名额为200人。", true},
 	}
 	for _, tt := range tests {
 		if got := statesAll(tt.passage, askedKinds(tt.question)); got != tt.answers {
