@@ -214,6 +214,10 @@ type Query struct {
 	// concepts span.
 	absent      bool
 	absentShare float64
+	// unknownShare is the share of the question's content (by sentence
+	// weight) in words neither the corpus nor the lexicon knows: 商场, 打折
+	// of 会员去商场买东西能打折吗.
+	unknownShare float64
 }
 
 // unit is one content character of a question, with what would cover it.
@@ -411,6 +415,17 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	}
 	slices.Sort(q.Expanded)
 	q.units = units(stopped, synAt, mult)
+	var total, unknownW float64
+	for _, u := range q.units {
+		total += u.mult
+		if len(u.syn) == 0 && u.token == "" && (u.prev != "" || u.next != "") &&
+			(u.prev == "" || !known(u.prev)) && (u.next == "" || !known(u.next)) {
+			unknownW += u.mult
+		}
+	}
+	if total > 0 {
+		q.unknownShare = unknownW / total
+	}
 	if q.absent {
 		n := 0
 		for _, u := range q.units {

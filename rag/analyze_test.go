@@ -83,3 +83,27 @@ func TestRepairHomophones(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownShare(t *testing.T) {
+	f, an := testAnalyzer(t)
+	vocab := vocabOf{}
+	for _, t := range Terms(f.Fold("基层工会委员会定期召开会员大会。工会会员享有选举权。用人单位应当按时足额支付工资。")) {
+		vocab[t] = true
+	}
+	tests := []struct {
+		question string
+		min, max float64
+	}{
+		// About shops and discounts: words no document or lexicon knows.
+		{"会员去商场买东西能打折吗？", unknownGate, 1},
+		// Known words and the lexicon's: nothing unknown.
+		{"工会会员有选举权吗", 0, 0.01},
+		{"老板拖欠工资不给咋整", 0, 0.3},
+	}
+	for _, tt := range tests {
+		q := an.Prepare(tt.question, vocab)
+		if q.unknownShare < tt.min || q.unknownShare > tt.max {
+			t.Errorf("Prepare(%q).unknownShare = %.2f, want in [%.2f, %.2f]", tt.question, q.unknownShare, tt.min, tt.max)
+		}
+	}
+}
