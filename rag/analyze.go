@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -268,6 +269,7 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	if mended := a.repairHomophones(folded, matches, known); mended != folded {
 		folded, matches = mended, a.lex.Match(mended)
 	}
+	matches = append(matches, a.splitVerbMatches(folded)...)
 	matches = lexicon.Dominant(matches)
 	q := Query{Raw: folded}
 	rs := []rune(folded)
@@ -713,4 +715,37 @@ func (a *Analyzer) newMatchAt(rs []rune, i int, had []lexicon.Match) bool {
 		}
 	}
 	return false
+}
+
+// quantityGap is a quantity that speech puts between a verb and its object
+// (加多少个小时的班, 请了三天的假, 休了五天假), longer than the gaps the
+// lexicon's matcher allows (lexicon.MaxGap).
+var quantityGap = regexp.MustCompile(`(?:了|过)?(?:\d+(?:\.\d+)?|[零一二三四五六七八九十两百千几]+|多少)(?:个|多)?(?:小时|天|日|周|星期|礼拜|月|年|次|回|趟|分钟)?的?`)
+
+// splitVerbMatches finds the two-character words of the lexicon that a
+// quantity splits (加班 in 加多少个小时的班): a character right before the
+// quantity and one right after make the word. They are gapped matches,
+// weighed as such.
+func (a *Analyzer) splitVerbMatches(folded string) []lexicon.Match {
+	var out []lexicon.Match
+	for _, loc := range quantityGap.FindAllStringIndex(folded, -1) {
+		gap := utf8.RuneCountInString(folded[loc[0]:loc[1]])
+		if gap <= lexicon.MaxGap {
+			continue // the matcher's own gapped reading covers it
+		}
+		before, n1 := utf8.DecodeLastRuneInString(folded[:loc[0]])
+		after, _ := utf8.DecodeRuneInString(folded[loc[1]:])
+		if n1 == 0 || !isHanChar(before) || !isHanChar(after) {
+			continue
+		}
+		word := string([]rune{before, after})
+		start := utf8.RuneCountInString(folded[:loc[0]]) - 1
+		for _, m := range a.lex.Match(word) {
+			if m.Start == 0 && m.End == 2 {
+				m.Start, m.End, m.Gapped = start, start+gap+2, true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package rag
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -104,6 +105,27 @@ func TestUnknownShare(t *testing.T) {
 		q := an.Prepare(tt.question, vocab)
 		if q.unknownShare < tt.min || q.unknownShare > tt.max {
 			t.Errorf("Prepare(%q).unknownShare = %.2f, want in [%.2f, %.2f]", tt.question, q.unknownShare, tt.min, tt.max)
+		}
+	}
+}
+
+func TestSplitVerbs(t *testing.T) {
+	_, an := testAnalyzer(t)
+	tests := []struct{ split, word string }{
+		{"一个月最多能加多少个小时的班", "加班"},
+		{"请了三天的假扣工资吗", "请假"},
+		{"休了五天假", "休假"},
+	}
+	for _, tt := range tests {
+		want := an.Prepare(tt.word, nil).Concepts
+		if len(want) == 0 {
+			t.Fatalf("the lexicon has no concept for %s", tt.word)
+		}
+		got := an.Prepare(tt.split, nil).Concepts
+		for _, c := range want {
+			if !slices.Contains(got, c) {
+				t.Errorf("Prepare(%q).Concepts = %v, want %s's %s", tt.split, got, tt.word, c)
+			}
 		}
 	}
 }
