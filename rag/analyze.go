@@ -626,21 +626,32 @@ func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, know
 	rs := []rune(folded)
 	isHan := func(i int) bool { return i >= 0 && i < len(rs) && unicode.Is(unicode.Han, rs[i]) }
 	unknownPair := func(i, j int) bool { return !isHan(i) || !isHan(j) || !known(string(rs[i:j+1])) }
-	var protected []bool
-	changed := false
-	for i := range rs {
-		if !isHan(i) || (!isHan(i-1) && !isHan(i+1)) || !unknownPair(i-1, i) || !unknownPair(i, i+1) {
-			continue
+	// The pairs of the text as written, each looked up once.
+	pairKnown := make([]int8, len(rs)) // at i: rs[i:i+2]; 0 not yet asked, 1 known, -1 not
+	writtenUnknown := func(i int) bool {
+		if !isHan(i) || !isHan(i+1) {
+			return true
 		}
-		if protected == nil {
-			protected = make([]bool, len(rs))
-			for _, m := range matches {
-				for k := m.Start; k < m.End && k < len(rs); k++ {
-					protected[k] = true
-				}
+		if pairKnown[i] == 0 {
+			pairKnown[i] = -1
+			if known(string(rs[i : i+2])) {
+				pairKnown[i] = 1
 			}
 		}
-		if protected[i] || stopAt(rs, i) || zh.Asks(string(rs[i])) {
+		return pairKnown[i] < 0
+	}
+	protected := make([]bool, len(rs))
+	for _, m := range matches {
+		for k := m.Start; k < m.End && k < len(rs); k++ {
+			protected[k] = true
+		}
+	}
+	changed := false
+	for i := range rs {
+		if !isHan(i) || protected[i] || (!isHan(i-1) && !isHan(i+1)) {
+			continue
+		}
+		if (i > 0 && !writtenUnknown(i-1)) || !writtenUnknown(i) || stopAt(rs, i) || zh.Asks(string(rs[i])) {
 			continue
 		}
 		orig, found := rs[i], false
