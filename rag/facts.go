@@ -135,7 +135,9 @@ func askedKinds(raw string) []*factKind {
 		for i, k := range out {
 			if k.name == "duration" && len(noun) >= 2 {
 				k2 := *k // a copy: the table is shared
-				k2.prefer = regexp.MustCompile(regexp.QuoteMeta(string(noun)) + `[^。；;，,]{0,4}?` + num + ` *(?:个)?(?:` + m[2] + `)`)
+				// Either order: 年休假5天, 享受98天产假.
+				n := regexp.QuoteMeta(string(noun))
+				k2.prefer = regexp.MustCompile(n + `[^。；;，,]{0,4}?` + num + ` *(?:个)?(?:` + m[2] + `)|` + num + ` *(?:个)?(?:` + m[2] + `)` + n)
 				out[i] = &k2
 			}
 		}

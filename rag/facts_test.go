@@ -52,3 +52,16 @@ func TestFactKinds(t *testing.T) {
 		}
 	}
 }
+
+// The closer statement of a named thing's length, in either order.
+func TestPrefersNamedDuration(t *testing.T) {
+	kinds := askedKinds("产假多少天")
+	for _, p := range []string{"女职工生育享受98天产假", "难产的，增加产假15天"} {
+		if !prefersAll(p, kinds) {
+			t.Errorf("%q is not preferred for 产假多少天", p)
+		}
+	}
+	if prefersAll("用人单位应当在十五天内作出决定", kinds) {
+		t.Error("a count of days of something else is preferred")
+	}
+}
