@@ -106,6 +106,15 @@ var counterKin = map[string]string{
 // quantityAsk is a question for some number that names no unit (是多少).
 var quantityAsk = regexp.MustCompile(`多少|几(?:个|成|倍)|数量|比例|多高|多大`)
 
+// quantityOf finds the thing a bare 多少 asks the quantity of: 专利的有多少.
+var quantityOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:的)?(?:一共|总共|共)?(?:有)?多少[?？!！。 ]*$`)
+
+// totalAsk finds a question for a total; totalSum is a sum in yuan.
+var (
+	totalAsk = regexp.MustCompile(`一共|总共|合计|总计|共计|累计|加起来`)
+	totalSum = regexp.MustCompile(num + `(?:亿)?元`)
+)
+
 // anyNumber is any number a passage states.
 var anyNumber = regexp.MustCompile(`\d|[一二三四五六七八九十两百千万]+(?:个|家|户|人|名|次|元|天|日|月|年|倍|岁|小时|项|件|起|成)|百分之|分之`)
 
@@ -181,7 +190,27 @@ func askedKinds(raw string) []*factKind {
 		}
 	}
 	if !numeric && quantityAsk.MatchString(raw) && !strings.Contains(raw, "多少有") {
-		out = append(out, &factKind{name: "quantity", asks: quantityAsk, states: anyNumber})
+		k := &factKind{name: "quantity", asks: quantityAsk, states: anyNumber}
+		// How many of a thing named right before (申请到专利的有多少): the
+		// closer statement writes the thing by its figure (获得专利458项).
+		if m := quantityOf.FindStringSubmatch(raw); m != nil {
+			if noun := []rune(m[1]); len(noun) >= 2 {
+				n := regexp.QuoteMeta(string(noun[len(noun)-2:]))
+				k.prefer = regexp.MustCompile(n + `[^。；;，,]{0,4}?` + numAlone + `|` + numAlone + `[^。；;，,]{0,4}?` + n)
+			}
+		}
+		out = append(out, k)
+	}
+	// A total (一共赔了多少钱) is a sum of money, not a rate (百分之二十五
+	// of a law's penalty).
+	if totalAsk.MatchString(raw) {
+		for i, k := range out {
+			if k.name == "money" {
+				k2 := *k
+				k2.states = totalSum
+				out[i] = &k2
+			}
+		}
 	}
 	return out
 }

@@ -41,6 +41,10 @@ func TestFactKinds(t *testing.T) {
 		{"法律援助中心周末上班吗", "工作日9:00至17:00接待。", true},
 		{"甘肃的一次性伤残就业补助金是多少个月工资", "兰州市规定为10个月的本人工资。", true},
 		{"甘肃的一次性伤残就业补助金是多少个月工资", "具体标准由省、自治区、直辖市人民政府规定。", false},
+		// A total is a sum in yuan, not a law's rate.
+		{"欠薪被查了以后，一共被责令赔了多少钱", "加发相当于工资报酬百分之二十五的赔偿金。", false},
+		{"欠薪被查了以后，一共被责令赔了多少钱", "责令支付工资及赔偿金2946.17万元。", true},
+		{"欠薪的赔偿金是多少钱", "加发相当于工资报酬百分之二十五的赔偿金。", true},
 		// 多少个名额 counts 名额, not people (名).
 		{"今年金秋助学一共有多少个名额", "对51名困难农民工进行了帮扶。", false},
 		{"今年金秋助学一共有多少个名额", "今年共有200个名额。", true},
@@ -63,5 +67,16 @@ func TestPrefersNamedDuration(t *testing.T) {
 	}
 	if prefersAll("用人单位应当在十五天内作出决定", kinds) {
 		t.Error("a count of days of something else is preferred")
+	}
+}
+
+// A bare 多少 of a thing named before it prefers the thing by its figure.
+func TestPrefersQuantityOf(t *testing.T) {
+	kinds := askedKinds("申请到专利的有多少？")
+	if !prefersAll("发明创造获得专利458项", kinds) {
+		t.Error("专利458项 is not preferred")
+	}
+	if prefersAll("评选出的67项职工优秀技术创新成果", kinds) {
+		t.Error("a figure of something else is preferred")
 	}
 }
