@@ -8,7 +8,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 )
 
 // deliverer sends the outbox to Telegram. Messages of one chat go one at a
@@ -304,17 +303,7 @@ func (d *deliverer) deliver(e outboxEntry) (delivery, time.Duration, error) {
 		if err := d.send.pace(d.ctx, chatID, m.group); err != nil {
 			return stopped, 0, nil
 		}
-		p := &tg.SendMessageParams{
-			ChatID:             chatID,
-			Text:               m.text,
-			ParseMode:          models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
-			ReplyMarkup:        m.markup,
-		}
-		if m.replyTo != 0 {
-			p.ReplyParameters = &models.ReplyParameters{MessageID: m.replyTo, AllowSendingWithoutReply: true}
-		}
-		msg, err := d.send.b.SendMessage(d.ctx, p)
+		msg, err := d.send.b.SendMessage(d.ctx, m.params(chatID))
 		if err == nil {
 			d.metrics.sent.Inc()
 			d.metrics.outbox.WithLabelValues("delivered").Inc()

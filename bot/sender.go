@@ -224,6 +224,23 @@ type outMessage struct {
 	question int64
 }
 
+// params is the sendMessage request for m, to chatID (m's chat, or the
+// supergroup it migrated to): HTML, no link previews, a reply that still
+// goes out when the replied-to message is gone.
+func (m outMessage) params(chatID int64) *tg.SendMessageParams {
+	p := &tg.SendMessageParams{
+		ChatID:             chatID,
+		Text:               m.text,
+		ParseMode:          models.ParseModeHTML,
+		LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
+		ReplyMarkup:        m.markup,
+	}
+	if m.replyTo != 0 {
+		p.ReplyParameters = &models.ReplyParameters{MessageID: m.replyTo, AllowSendingWithoutReply: true}
+	}
+	return p
+}
+
 // replies collects the messages a handler sends while it handles one
 // update: they are queued in the outbox in the same transaction that marks
 // the update answered (runner.finish), so that a crash either loses the
@@ -292,17 +309,7 @@ func (s *sender) sendNow(ctx context.Context, m outMessage) (int, error) {
 	var id int
 	var sentTo int64 // the chat, after a migration the supergroup
 	err := s.call(ctx, "sendMessage", m.chatID, m.group, func(ctx context.Context, chatID int64) error {
-		p := &tg.SendMessageParams{
-			ChatID:             chatID,
-			Text:               m.text,
-			ParseMode:          models.ParseModeHTML,
-			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tg.True()},
-			ReplyMarkup:        m.markup,
-		}
-		if m.replyTo != 0 {
-			p.ReplyParameters = &models.ReplyParameters{MessageID: m.replyTo, AllowSendingWithoutReply: true}
-		}
-		msg, err := s.b.SendMessage(ctx, p)
+		msg, err := s.b.SendMessage(ctx, m.params(chatID))
 		if err != nil {
 			return err
 		}

@@ -48,7 +48,17 @@ func Load(path string) ([]Case, error) {
 
 // Read parses JSONL cases; blank lines are skipped.
 func Read(r io.Reader) ([]Case, error) {
-	var cases []Case
+	cases, err := readJSONLines[Case](r)
+	if err != nil {
+		return nil, fmt.Errorf("question set %w", err)
+	}
+	return cases, nil
+}
+
+// readJSONLines decodes one JSON value a line, blank lines skipped (question
+// sets and the decision's samples are both kept so).
+func readJSONLines[T any](r io.Reader) ([]T, error) {
+	var out []T
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	line := 0
@@ -57,16 +67,16 @@ func Read(r io.Reader) ([]Case, error) {
 		if strings.TrimSpace(sc.Text()) == "" {
 			continue
 		}
-		var c Case
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			return nil, fmt.Errorf("question set line %d: %w", line, err)
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
 		}
-		cases = append(cases, c)
+		out = append(out, v)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read question set: %w", err)
+		return nil, fmt.Errorf("read: %w", err)
 	}
-	return cases, nil
+	return out, nil
 }
 
 // Report is the score of a set. Its JSON field names are a public interface:

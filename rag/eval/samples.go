@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -50,20 +49,11 @@ func LoadSamples(path string) ([]Sample, error) {
 		return nil, fmt.Errorf("open samples: %w", err)
 	}
 	defer f.Close()
-	var out []Sample
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if strings.TrimSpace(sc.Text()) == "" {
-			continue
-		}
-		var s Sample
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			return nil, fmt.Errorf("samples %s: %w", path, err)
-		}
-		out = append(out, s)
+	out, err := readJSONLines[Sample](f)
+	if err != nil {
+		return nil, fmt.Errorf("samples %s: %w", path, err)
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // Fit parameters: five folds, and an L2 penalty that keeps weights modest

@@ -72,7 +72,14 @@ func (c *Client) Rewrite(ctx context.Context, history []rag.Turn, question strin
 	if len(history) == 0 || strings.TrimSpace(question) == "" {
 		return question, nil
 	}
-	text, err := c.complete(ctx, op, rewriteMessages(history, question))
+	return c.askQuestion(ctx, op, rewriteMessages(history, question), 4*utf8.RuneCountInString(question)+200)
+}
+
+// askQuestion sends msgs and returns the one question the model wrote back,
+// refused when there is none or it runs past maxRunes (a model answering
+// instead of rewriting).
+func (c *Client) askQuestion(ctx context.Context, op string, msgs []openai.ChatCompletionMessage, maxRunes int) (string, error) {
+	text, err := c.complete(ctx, op, msgs)
 	if err != nil {
 		return "", err
 	}
@@ -80,8 +87,8 @@ func (c *Client) Rewrite(ctx context.Context, history []rag.Turn, question strin
 	if out == "" {
 		return "", newKind(op, ErrEmpty, "no question in the response")
 	}
-	if utf8.RuneCountInString(out) > 4*utf8.RuneCountInString(question)+200 {
-		return "", newKind(op, ErrMalformed, "the rewritten question is %d runes long", utf8.RuneCountInString(out))
+	if n := utf8.RuneCountInString(out); n > maxRunes {
+		return "", newKind(op, ErrMalformed, "the question written is %d runes long", n)
 	}
 	return out, nil
 }

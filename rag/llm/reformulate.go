@@ -22,19 +22,8 @@ func (c *Client) Reformulate(ctx context.Context, question string) (string, erro
 	if strings.TrimSpace(question) == "" {
 		return question, nil
 	}
-	text, err := c.complete(ctx, op, []openai.ChatCompletionMessage{
+	return c.askQuestion(ctx, op, []openai.ChatCompletionMessage{
 		{Role: openai.ChatMessageRoleSystem, Content: reformulatePrompt},
 		{Role: openai.ChatMessageRoleUser, Content: truncateRunes(strings.TrimSpace(question), maxHistoryRunes)},
-	})
-	if err != nil {
-		return "", err
-	}
-	out := cleanRewrite(text)
-	if out == "" {
-		return "", newKind(op, ErrEmpty, "no question in the response")
-	}
-	if utf8.RuneCountInString(out) > 3*utf8.RuneCountInString(question)+60 {
-		return "", newKind(op, ErrMalformed, "the reformulated question is %d runes long", utf8.RuneCountInString(out))
-	}
-	return out, nil
+	}, 3*utf8.RuneCountInString(question)+60)
 }
