@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -117,7 +118,11 @@ func Terms(folded string) []string {
 }
 
 // appendTerms is Terms appending to out.
-func appendTerms(out []string, s string) []string {
+func appendTerms(out []string, s string) []string { return appendSomeTerms(out, s, true) }
+
+// appendSomeTerms is appendTerms, without the bigrams and trigrams of
+// Chinese runs unless grams.
+func appendSomeTerms(out []string, s string, grams bool) []string {
 	var buf [64]int
 	run := buf[:0] // byte offsets of the current Chinese run's characters
 	for i := 0; i < len(s); {
@@ -127,7 +132,7 @@ func appendTerms(out []string, s string) []string {
 			run = append(run, i)
 			i += size
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			out = appendRunTerms(out, s, run, i)
+			out = appendRunTerms(out, s, run, i, grams)
 			run = run[:0]
 			// A Latin word or a number (54.27 stays whole).
 			j, prev := i, rune(-1)
@@ -148,18 +153,18 @@ func appendTerms(out []string, s string) []string {
 			out = append(out, s[i:j])
 			i = j
 		default:
-			out = appendRunTerms(out, s, run, i)
+			out = appendRunTerms(out, s, run, i, grams)
 			run = run[:0]
 			i += size
 		}
 	}
-	return appendRunTerms(out, s, run, len(s))
+	return appendRunTerms(out, s, run, len(s), grams)
 }
 
 // appendRunTerms appends the terms of one run of Chinese characters starting
 // at the byte offsets run and ending at end: the character alone when it is
 // the only one, else its bigrams and trigrams in order.
-func appendRunTerms(out []string, s string, run []int, end int) []string {
+func appendRunTerms(out []string, s string, run []int, end int, grams bool) []string {
 	n := len(run)
 	at := func(k int) int {
 		if k < n {
@@ -169,6 +174,9 @@ func appendRunTerms(out []string, s string, run []int, end int) []string {
 	}
 	if n == 1 {
 		return append(out, s[run[0]:end])
+	}
+	if !grams {
+		return out
 	}
 	for k := 0; k+1 < n; k++ {
 		out = append(out, s[run[k]:at(k+2)])
@@ -219,6 +227,20 @@ type Query struct {
 	// weight) in words neither the corpus nor the lexicon knows: 商场, 打折
 	// of 会员去商场买东西能打折吗.
 	unknownShare float64
+	// memo keeps what is derived from the query against an index, so that
+	// comparing it with many passages derives it once (nil: not kept).
+	memo *queryMemo
+}
+
+// queryMemo is what a query keeps of its comparison with one index: the
+// weights of its units, asked for at every passage it is compared with.
+// It is shared by the query's copies and safe for concurrent use.
+type queryMemo struct{ weights atomic.Pointer[indexWeights] }
+
+// indexWeights are a query's unit weights against one index.
+type indexWeights struct {
+	ix *Index
+	w  []float64
 }
 
 // unit is one content character of a question, with what would cover it.
@@ -271,7 +293,7 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 	}
 	matches = append(matches, a.splitVerbMatches(folded)...)
 	matches = lexicon.Dominant(matches)
-	q := Query{Raw: folded}
+	q := Query{Raw: folded, memo: &queryMemo{}}
 	rs := []rune(folded)
 	synAt := make([][]int, len(rs))
 	n := 0

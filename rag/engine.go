@@ -225,6 +225,12 @@ type Retrieval struct {
 	Confidence float64
 	// Answerable is false when the documents do not answer the question.
 	Answerable bool
+	// kinds and known are what Retrieve found of the question against ix
+	// (the kinds of fact asked for, the units the corpus knows), kept so
+	// that the answer does not work them out again.
+	kinds []*factKind
+	known []bool
+	ix    *Index
 }
 
 // DefaultCoverageWeight weighs coverage as much as the rank score in
@@ -312,6 +318,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	fused := fuse([][]scored{lex, den}, []float64{1, dw})
 	kinds := askedKinds(q.Raw)
 	known := ix.knownUnits(q)
+	r.kinds, r.known, r.ix = kinds, known, ix
 	// A question for a figure (a sum, a value, a count, a share) about a
 	// place the passage's document does not name is not answered by it: a
 	// national law gives the rule, not 兰州's minimum wage.
@@ -340,14 +347,27 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	// before one that does not.
 	n := min(len(fused), rerankPool)
 	top := fused[:n]
-	covs := make(map[int32]float64, n)
-	covOf := func(doc int32) float64 {
+	// Coverage and the fact test are asked for again and again while
+	// sorting: each is worked out once a passage.
+	type passageCover struct{ cov, raw, missed float64 }
+	covs := make(map[int32]passageCover, n)
+	coverOf := func(doc int32) passageCover {
 		c, ok := covs[doc]
 		if !ok {
-			c, _, _ = ix.coverage(q, doc, known)
+			c.cov, c.raw, c.missed = ix.coverage(q, doc, known)
 			covs[doc] = c
 		}
 		return c
+	}
+	covOf := func(doc int32) float64 { return coverOf(doc).cov }
+	stated := make(map[int32]bool, n)
+	statesOnce := func(doc int32) bool {
+		v, ok := stated[doc]
+		if !ok {
+			v = states(doc)
+			stated[doc] = v
+		}
+		return v
 	}
 	if n > 1 && e.opt.CoverageWeight > 0 {
 		// The rank score is BM25's, against the best BM25 score (the fused
@@ -378,7 +398,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		for _, s := range top {
 			bestCov = max(bestCov, covOf(s.doc))
 		}
-		up := func(doc int32) bool { return states(doc) && covOf(doc) >= stateCoverShare*bestCov }
+		up := func(doc int32) bool { return statesOnce(doc) && covOf(doc) >= stateCoverShare*bestCov }
 		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) && !up(top[j].doc) })
 	}
 	for i, s := range fused {
@@ -386,8 +406,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 			break
 		}
 		h := Hit{Passage: ix.passages[s.doc], Citation: ix.citation(s.doc, 0), Score: float64(s.score), idx: s.doc}
-		h.Coverage, h.RawCoverage, h.missed = ix.coverage(q, s.doc, known)
-		h.States = states(s.doc)
+		c := coverOf(s.doc)
+		h.Coverage, h.RawCoverage, h.missed = c.cov, c.raw, c.missed
+		h.States = statesOnce(s.doc)
 		r.Hits = append(r.Hits, h)
 	}
 	// Each candidate is weighed on its own: the documents answer when one
@@ -607,12 +628,47 @@ func (ix *Index) coverage(q Query, i int32, known []bool) (cov, raw, missed floa
 // textCoverage is coverage over a piece of folded text rather than an
 // indexed passage: one sentence of it, for instance.
 func (ix *Index) textCoverage(q Query, known []bool, folded string) float64 {
-	set := map[string]bool{}
-	for _, t := range Terms(folded) {
-		set[t] = true
-	}
-	c := ix.coverageBy(q, known, func(t string) bool { return set[t] }, func(r rune) bool { return strings.ContainsRune(folded, r) })
+	c := ix.coverageBy(q, known, termsOf(folded), func(r rune) bool { return strings.ContainsRune(folded, r) })
 	return c.cov
+}
+
+// termsOf tells whether t is one of Terms(folded). A Chinese bigram or
+// trigram is one exactly when the text holds it (Chinese characters side by
+// side are one run), which a substring search answers without cutting the
+// text into terms; other terms (a lone character, a number, a Latin word)
+// are looked up among the text's other terms, cut once, when first asked
+// for.
+func termsOf(folded string) func(t string) bool {
+	var lone []string // few: a slice searched beats a map built
+	cut := false
+	return func(t string) bool {
+		if n := utf8.RuneCountInString(t); n == 2 || n == 3 {
+			han := true
+			for _, r := range t {
+				han = han && isHanChar(r)
+			}
+			if han {
+				return strings.Contains(folded, t)
+			}
+		}
+		if !cut {
+			lone, cut = appendSomeTerms(nil, folded, false), true
+		}
+		return slices.Contains(lone, t)
+	}
+}
+
+// weightsOf is unitWeights, derived once per query and index.
+func (ix *Index) weightsOf(q Query) []float64 {
+	if q.memo == nil {
+		return ix.unitWeights(q)
+	}
+	if m := q.memo.weights.Load(); m != nil && m.ix == ix {
+		return m.w
+	}
+	w := ix.unitWeights(q)
+	q.memo.weights.Store(&indexWeights{ix: ix, w: w})
+	return w
 }
 
 // unitWeights weighs each content unit of q by the rarest evidence that
@@ -697,7 +753,7 @@ func (ix *Index) coverageBy(q Query, known []bool, has func(string) bool, holds 
 		}
 	}
 	var got, total, rawTotal, maxW, maxMissed float64
-	weights := ix.unitWeights(q)
+	weights := ix.weightsOf(q)
 	for k, u := range q.units {
 		w := weights[k]
 		rawTotal += w

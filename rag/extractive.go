@@ -107,8 +107,10 @@ const secondShare = 0.65
 // is written that is not in a cited passage.
 func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 	ix := e.index.Load()
-	kinds := askedKinds(r.Query.Raw)
-	known := ix.knownUnits(r.Query)
+	kinds, known := r.kinds, r.known
+	if r.ix != ix {
+		kinds, known = askedKinds(r.Query.Raw), ix.knownUnits(r.Query)
+	}
 	spans := questionSpans(r.Query.Raw)
 	var units []quotable
 	for rank, h := range r.Hits {

@@ -197,3 +197,16 @@ func TestStartsSetPhrase(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFoldFastPath holds Fold's shortcut for text already folded to the
+// full path: both give the same, whatever the text.
+func FuzzFoldFastPath(f *testing.F) {
+	for _, s := range []string{"孩子考上大学,工会有助学金吗?", "a b", " a", "a ", "a  b", "助學金", "ABC", "—《劳动法》", "\xff", "", "Ａ１，\u3000ｂ\u200b第三条\u0085", "\u00a0x\x01\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), normalize(s, true); got != want {
+			t.Fatalf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
