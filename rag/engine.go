@@ -151,6 +151,8 @@ func (e *Engine) Update(ctx context.Context, docs []corpus.Document) (Stats, err
 		if err := ix.Save(e.opt.IndexPath); err != nil {
 			e.log.Warn("could not save the index; answering from memory", "err", err)
 		}
+	} else {
+		ix.file = prev.file // the same documents: the saved file still holds them
 	}
 	e.index.Store(ix)
 	return st, nil

@@ -26,6 +26,7 @@ type Index struct {
 	embedder string     // Embedder.Name() the vectors came from
 	lex      *lexicalIndex
 	an       *Analyzer
+	file     fileID // the saved file the index was loaded from or saved to
 }
 
 // Stats says what happened in an index build, for `ingest` to print.

@@ -3,6 +3,7 @@ package rag
 import (
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -32,6 +33,9 @@ type lexicalIndex struct {
 	avgLen float32
 	charDF map[rune]int32 // passages holding each character
 	accs   sync.Pool      // of *accumulator, reused across searches
+	// mapped is true when docs and tf are the saved file, mapped, rather
+	// than memory of the heap (see load).
+	mapped bool
 }
 
 // tfOverflow marks a term count kept in bigTF.
@@ -254,6 +258,10 @@ func (ix *lexicalIndex) df(term string) int {
 	return len(docs)
 }
 
+// The postings may be a mapped file that goes when ix does (see load):
+// each method that reads them keeps ix alive until it is done with them
+// (runtime.KeepAlive), since a slice of the mapping does not.
+
 // idf is BM25's inverse document frequency; a term in no passage gets the
 // highest value, as the rarest possible.
 func (ix *lexicalIndex) idf(term string) float64 {
@@ -274,6 +282,7 @@ func (ix *lexicalIndex) known(term string) bool { return ix.df(term) > 0 }
 func (ix *lexicalIndex) has(term string, doc int32) bool {
 	ps, _ := ix.postings(term)
 	_, found := slices.BinarySearch(ps, doc)
+	runtime.KeepAlive(ix)
 	return found
 }
 
@@ -308,6 +317,7 @@ func (ix *lexicalIndex) search(terms map[string]float64, k int) []scored {
 	}
 	acc := ix.accumulator()
 	defer ix.accs.Put(acc)
+	defer runtime.KeepAlive(ix)
 	for t, w := range terms {
 		docs, first := ix.postings(t)
 		if len(docs) == 0 {

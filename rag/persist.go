@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"unsafe"
 
@@ -160,12 +161,18 @@ func (ix *Index) save(path string) error {
 		tmp.Close()
 		return err
 	}
+	st, err := tmp.Stat()
+	if err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := tmp.Close(); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return err
 	}
+	ix.file = idOf(st)
 	if d, err := os.Open(dir); err == nil {
 		d.Sync() // make the rename durable; not all file systems support it
 		d.Close()
@@ -246,6 +253,7 @@ func (ix *Index) write(f *os.File, vectors []float32) error {
 	w.f32s(&h.Sections[secDocLen], lx.docLen)
 	w.u32s(&h.Sections[secCharDF], chars)
 	w.f32s(&h.Sections[secVectors], vectors)
+	runtime.KeepAlive(lx) // its postings may be a mapped file (see load)
 	if w.err != nil {
 		return w.err
 	}
@@ -381,7 +389,20 @@ func load(f *os.File, embedder string, an *Analyzer) (_ *Index, keep bool, err e
 		}
 	}
 	r := sectionReader{f: f, h: &h}
-	ix := &Index{embedder: embedder, docByID: map[string]int{}, byID: map[string]int32{}}
+	// The postings, most of the file beside the vectors, are read in place
+	// when the file can be mapped: a question reads a few terms' postings,
+	// so most of them never become resident memory.
+	mapped := mapIndexFile(f, int64(size))
+	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 && mapped != nil {
+		unmapIndexFile(mapped) // read in place only as little-endian
+		mapped = nil
+	}
+	defer func() {
+		if err != nil && mapped != nil {
+			unmapIndexFile(mapped)
+		}
+	}()
+	ix := &Index{embedder: embedder, docByID: map[string]int{}, byID: map[string]int32{}, file: idOf(st)}
 	arena := r.text(secArena)
 	var drecs []docRecord
 	if docs := r.bytes(secDocs); r.err == nil {
@@ -440,16 +461,29 @@ func load(f *os.File, embedder string, an *Analyzer) (_ *Index, keep bool, err e
 	lx.dict.off = r.u32s(secDictOff)
 	lx.dict.slots = r.u32s(secDictSlots)
 	lx.start = r.u32s(secStart)
-	lx.docs = r.i32s(secPostDocs)
-	lx.tf = r.bytes(secPostTF)
+	docsChecked := false
+	if mapped != nil {
+		lx.docs = r.mappedI32s(mapped, secPostDocs, n)
+		lx.tf = r.mappedBytes(mapped, secPostTF)
+		docsChecked = true
+	} else {
+		lx.docs = r.i32s(secPostDocs)
+		lx.tf = r.bytes(secPostTF)
+	}
 	big := r.u32s(secBigTF)
 	lx.docLen = r.f32s(secDocLen)
 	chars := r.u32s(secCharDF)
 	if r.err != nil {
 		return nil, false, r.err
 	}
-	if err := lx.check(n); err != nil {
+	if err := lx.check(n, docsChecked); err != nil {
 		return nil, false, err
+	}
+	if mapped != nil {
+		// The mapping goes when the postings do: every use of them is
+		// within a method of lx, which keeps lx alive (runtime.KeepAlive).
+		lx.mapped = true
+		runtime.AddCleanup(lx, unmapIndexFile, mapped)
 	}
 	for i := 0; i+1 < len(big); i += 2 {
 		if lx.bigTF == nil {
@@ -493,7 +527,7 @@ func readHead(f io.Reader) (header, error) {
 
 // check reports whether the lexical index's arrays fit together, so that no
 // lookup can go out of bounds.
-func (lx *lexicalIndex) check(passages int) error {
+func (lx *lexicalIndex) check(passages int, docsChecked bool) error {
 	d := lx.dict
 	terms := len(d.off) - 1
 	switch {
@@ -515,6 +549,9 @@ func (lx *lexicalIndex) check(passages int) error {
 		if int(s) > terms {
 			return errors.New("term dictionary: a slot names no term")
 		}
+	}
+	if docsChecked {
+		return nil
 	}
 	for _, doc := range lx.docs {
 		if doc < 0 || int(doc) >= passages {
@@ -560,6 +597,62 @@ func (r *sectionReader) read(i int, use func(chunk []byte)) {
 	if crc != s.CRC {
 		r.err = fmt.Errorf("section %d: checksum mismatch", i)
 	}
+}
+
+// mappedBytes is section i of the mapped file m, in place, its CRC checked
+// a chunk at a time; each chunk's pages are let go once checked, so that
+// the check leaves little resident. check, when set, sees each chunk too.
+func (r *sectionReader) mappedBytes(m []byte, i int, check ...func(chunk []byte) bool) []byte {
+	if r.err != nil {
+		return nil
+	}
+	s := r.h.Sections[i]
+	b := m[s.Off : s.Off+s.Len : s.Off+s.Len]
+	const chunk = 4 << 20
+	crc := uint32(0)
+	for lo := 0; lo < len(b); lo += chunk {
+		c := b[lo:min(lo+chunk, len(b))]
+		crc = crc32.Update(crc, crcTable, c)
+		for _, ok := range check {
+			if !ok(c) {
+				r.fail(fmt.Sprintf("section %d: a value out of range", i))
+				return nil
+			}
+		}
+		dropPages(m, int(s.Off)+lo, int(s.Off)+lo+len(c))
+	}
+	if crc != s.CRC {
+		r.err = fmt.Errorf("section %d: checksum mismatch", i)
+		return nil
+	}
+	return b
+}
+
+// mappedI32s is mappedBytes as passage numbers, each checked to be below
+// passages.
+func (r *sectionReader) mappedI32s(m []byte, i, passages int) []int32 {
+	if r.h.Sections[i].Len%4 != 0 {
+		r.fail(fmt.Sprintf("section %d is not whole words", i))
+		return nil
+	}
+	b := r.mappedBytes(m, i, func(c []byte) bool {
+		for _, doc := range asI32s(c) {
+			if doc < 0 || int(doc) >= passages {
+				return false
+			}
+		}
+		return true
+	})
+	return asI32s(b)
+}
+
+// asI32s is b (little-endian, 4-byte aligned: sections start at multiples
+// of 8 and chunks are whole words) as int32s, in place.
+func asI32s(b []byte) []int32 {
+	if len(b) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*int32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
 }
 
 func (r *sectionReader) bytes(i int) []byte {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/gob"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonghui/qa/corpus"
 )
@@ -190,4 +194,86 @@ func TestPassageFieldsPersisted(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("corpus.Passage has fields %v; the persisted index knows %v: persist the new ones and bump snapshotVersion", got, want)
 	}
+}
+
+// TestMappedPostingsOutliveSwaps: an engine's loaded index (its postings
+// read in place from the mapped file) is searched while the index is
+// swapped again and again and the old ones collected; no search may see
+// its postings go (run with -race; a use after unmapping crashes).
+func TestMappedPostingsOutliveSwaps(t *testing.T) {
+	ctx := context.Background()
+	env := newBenchEnv(t)
+	docs := defaultDocs(t)
+	ix, _, err := BuildIndex(ctx, docs, env.emb, env.an, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "index.gob")
+	if err := ix.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(Options{Analyzer: env.an, Embedder: env.emb})
+	want, err := e.swapLoaded(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan error, 1)
+	go func() {
+		defer close(errs)
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			r, err := e.Retrieve(ctx, "孩子考上大学，工会有助学金吗？")
+			if err != nil || len(r.Hits) == 0 || r.Hits[0].Passage.ID != want {
+				errs <- fmt.Errorf("retrieve: %v, %d hits", err, len(r.Hits))
+				return
+			}
+		}
+	}()
+	for range 30 {
+		if _, err := e.swapLoaded(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		runtime.GC()
+	}
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	// The swapped-out indexes' mappings go with them (where the system
+	// lists a process's mappings).
+	maps := func() int {
+		b, err := os.ReadFile("/proc/self/maps")
+		if err != nil {
+			return -1
+		}
+		return strings.Count(string(b), path)
+	}
+	n := maps()
+	for deadline := time.Now().Add(5 * time.Second); n > 2 && time.Now().Before(deadline); n = maps() {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n > 2 {
+		t.Fatalf("%d mappings of the index file are left after 30 swaps", n)
+	}
+}
+
+// swapLoaded loads the index at path and makes it the engine's, returning
+// the passage it ranks first for the test question.
+func (e *Engine) swapLoaded(ctx context.Context, path string) (string, error) {
+	ix, err := LoadIndex(ctx, path, e.opt.Embedder.Name(), e.opt.Analyzer)
+	if err != nil {
+		return "", err
+	}
+	e.index.Store(ix)
+	r, err := e.Retrieve(ctx, "孩子考上大学，工会有助学金吗？")
+	if err != nil || len(r.Hits) == 0 {
+		return "", fmt.Errorf("retrieve: %v", err)
+	}
+	return r.Hits[0].Passage.ID, nil
 }

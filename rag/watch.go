@@ -26,6 +26,30 @@ type Indexer interface {
 	Update(ctx context.Context, docs []corpus.Document) (Stats, error)
 }
 
+// ContentVersioned is a Source whose Version also identifies its
+// documents' content, so that an index saved from one Version can be taken
+// up at start without reading the documents again (*library.Library is
+// one: its Version covers every file's name, size and modification time,
+// the staff's audit log and the built-in documents).
+type ContentVersioned interface {
+	Source
+	// ContentVersion is Version, promised to change whenever Docs would
+	// return other documents.
+	ContentVersion() (string, error)
+}
+
+// Resumer is an Indexer that can take up the index it saved from a
+// content version instead of reading the documents (*Engine is one).
+type Resumer interface {
+	Indexer
+	// Resume takes up the saved index when it was saved from version,
+	// and reports whether it did.
+	Resume(ctx context.Context, version string) (Stats, int, bool)
+	// UpdateVersion is Update, noting that docs are version's, so that a
+	// later start can Resume from it.
+	UpdateVersion(ctx context.Context, docs []corpus.Document, version string) (Stats, error)
+}
+
 // Reload says what one reload of the corpus found and did to the index.
 type Reload struct {
 	Stats
@@ -59,7 +83,7 @@ func NewWatcher(src Source, idx Indexer) *Watcher {
 // differs from the one the index was built from (or the index was never
 // built from it). reloaded is false when nothing had changed.
 func (w *Watcher) Sync(ctx context.Context) (r Reload, reloaded bool, err error) {
-	v, verr := w.src.Version()
+	v, verr := w.sourceVersion()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if verr == nil && w.built && v == w.version {
@@ -87,12 +111,31 @@ func (w *Watcher) Change(ctx context.Context, change func() error) (Reload, erro
 // version is read before the documents, so a change made while they load
 // is noticed by the next Sync.
 func (w *Watcher) reloadLocked(ctx context.Context) (Reload, error) {
-	v, verr := w.src.Version()
+	v, verr := w.sourceVersion()
+	_, versioned := w.src.(ContentVersioned)
+	rs, resumes := w.idx.(Resumer)
+	content := ""
+	if versioned && resumes && verr == nil {
+		content = v
+	}
+	if !w.built && content != "" {
+		// A start with the documents as they were when the index was
+		// saved: it is taken up as it is, without reading them all.
+		if st, n, ok := rs.Resume(ctx, content); ok {
+			w.built, w.version = true, v
+			return Reload{Stats: st, Documents: n}, nil
+		}
+	}
 	docs, skipped, err := w.src.Docs()
 	if err != nil {
 		return Reload{Skipped: skipped}, fmt.Errorf("load documents: %w", err)
 	}
-	st, err := w.idx.Update(ctx, docs)
+	var st Stats
+	if content != "" {
+		st, err = rs.UpdateVersion(ctx, docs, content)
+	} else {
+		st, err = w.idx.Update(ctx, docs)
+	}
 	r := Reload{Stats: st, Documents: len(docs), Skipped: skipped}
 	if err != nil {
 		return r, fmt.Errorf("update index: %w", err)
@@ -104,6 +147,15 @@ func (w *Watcher) reloadLocked(ctx context.Context) (Reload, error) {
 		w.version = "" // unknown: the next Sync that can read it reloads
 	}
 	return r, nil
+}
+
+// sourceVersion is the source's content version when it has one, else its
+// Version.
+func (w *Watcher) sourceVersion() (string, error) {
+	if cv, ok := w.src.(ContentVersioned); ok {
+		return cv.ContentVersion()
+	}
+	return w.src.Version()
 }
 
 // Watch calls Sync every interval until ctx ends. report is told of each

@@ -54,3 +54,21 @@ func (l *Library) Version() (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12]), nil
 }
+
+// ContentVersion is Version with the built-in documents (Options.Builtin)
+// in it too, so that it changes whenever Docs would return other documents:
+// the engine takes up its saved index at start without reading the folder
+// when it matches (rag.ContentVersioned). Like the index's own check of
+// the documents' hashes, it trusts that the same bytes parse the same way.
+func (l *Library) ContentVersion() (string, error) {
+	v, err := l.Version()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", v)
+	for _, d := range l.opt.Builtin {
+		fmt.Fprintf(h, "builtin %s %s %s\n", d.ID, d.Path, d.Hash)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12]), nil
+}

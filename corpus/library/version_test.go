@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/gonghui/qa/corpus"
 )
 
 func TestVersionChangesWithCommitsAndHandEdits(t *testing.T) {
@@ -62,5 +64,34 @@ func TestVersionChangesWithCommitsAndHandEdits(t *testing.T) {
 	}
 	if v := version(); v == v3 {
 		t.Error("version unchanged after a hand edit")
+	}
+}
+
+// TestContentVersionCoversTheBuiltinDocuments: the content version is the
+// folder's version and the built-in documents together, so that turning
+// the built-in laws off (or a program with other ones) is another version.
+func TestContentVersionCoversTheBuiltinDocuments(t *testing.T) {
+	f := newFixture(t)
+	open := func(builtin []corpus.Document) string {
+		t.Helper()
+		l, err := OpenWith(f.corpusDir, f.dataDir, Options{Now: f.clock.Now, LockWait: 5 * time.Second, Builtin: builtin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := l.ContentVersion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	law := corpus.Document{ID: "builtin-law", Path: "builtin/law.md", Hash: "aa"}
+	none, one := open(nil), open([]corpus.Document{law})
+	law.Hash = "bb"
+	other := open([]corpus.Document{law})
+	if none == one || one == other || none == other {
+		t.Fatalf("content versions %s, %s, %s: want three", none, one, other)
+	}
+	if again := open([]corpus.Document{law}); again != other {
+		t.Fatalf("the same documents gave %s then %s", other, again)
 	}
 }
