@@ -109,6 +109,11 @@ var quantityAsk = regexp.MustCompile(`多少|几(?:个|成|倍)|数量|比例|�
 // quantityOf finds the thing a bare 多少 asks the quantity of: 专利的有多少.
 var quantityOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:的)?(?:一共|总共|共)?(?:有)?多少[?？!！。 ]*$`)
 
+// countOf finds the thing a count question names before asking how many
+// (示范社区工会创建了多少个, 服务站点一共有几家): the last words before the
+// verb and the count.
+var countOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:的)?(?:一共|总共|共|累计)?(?:创建|建立|建成|成立|设立|建设|建|开展|举办|办|组织|培训|帮扶|慰问|救助|资助|发放|有|是|达)?(?:了)?(?:多少|几)(?:个)?(?:家|户|人|名|位|次|场|起|件|所|项|批|期|篇|部|套|处|支|座|本|个|份|条|种|类)[?？!！。 ]*$`)
+
 // totalAsk finds a question for a total; totalSum is a sum in yuan.
 var (
 	totalAsk = regexp.MustCompile(`一共|总共|合计|总计|共计|累计|加起来`)
@@ -167,6 +172,15 @@ func askedKinds(raw string) []*factKind {
 		}
 		if thing := strings.TrimRightFunc(m[2], IsParticleRune); thing != "" {
 			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + regexp.QuoteMeta(thing))
+		} else if c := countOf.FindStringSubmatch(raw); c != nil {
+			// The thing counted is named before the question (示范社区工会
+			// 创建了多少个): the closer statement writes it by its figure
+			// (示范社区(村)工会60个), not another count in the passage
+			// (四个平台).
+			if noun := []rune(c[1]); len(noun) >= 2 {
+				n := regexp.QuoteMeta(string(noun[len(noun)-2:]))
+				k.prefer = regexp.MustCompile(n + `[^。；;，,]{0,4}?` + num + `(?:个)?(?:` + kin + `)|` + num + `(?:个)?(?:` + kin + `)[^。；;，,]{0,10}?` + n)
+			}
 		}
 		out = append(out, k)
 		numeric = true

@@ -1,6 +1,10 @@
 package rag
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gonghui/qa/corpus/zh"
+)
 
 func TestFactKinds(t *testing.T) {
 	tests := []struct {
@@ -78,5 +82,28 @@ func TestPrefersQuantityOf(t *testing.T) {
 	}
 	if prefersAll("评选出的67项职工优秀技术创新成果", kinds) {
 		t.Error("a figure of something else is preferred")
+	}
+}
+
+// A count of a thing named before the question (X创建了多少个) prefers
+// the thing by its figure, either side of it, to another count.
+func TestPrefersCountOf(t *testing.T) {
+	for q, cases := range map[string]map[string]bool{
+		"党工共建示范社区工会创建了多少个？": {
+			"共创建“党工共建”示范社区(村)工会60个": true,
+			"着力打造“四个平台”":            false,
+		},
+		"户外职工服务站点建了几家？": {
+			"全市共创建户外职工服务站点75家": true,
+			"建成3家职工书屋":         false,
+			"共有12家站点":          true,
+		},
+	} {
+		kinds := askedKinds(zh.Fold(q))
+		for text, want := range cases {
+			if got := prefersAll(zh.Fold(text), kinds); got != want {
+				t.Errorf("%s: prefers %q = %v, want %v", q, text, got, want)
+			}
+		}
 	}
 }
