@@ -326,7 +326,10 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	// national law gives the rule, not 兰州's minimum wage.
 	places := zh.Places(q.Raw)
 	local := len(places) > 0 && asksFigure(kinds)
-	states := func(doc int32) bool {
+	// states tells whether the passage states the kinds of fact asked
+	// for, and closer tells whether it also writes the thing asked about by
+	// its figure (工会60个 for 示范社区工会创建了多少个), as extract prefers.
+	states := func(doc int32) (states, closer bool) {
 		p := ix.passages[doc]
 		folded := e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
 		if local {
@@ -337,10 +340,13 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 				named = named || strings.Contains(where, pl)
 			}
 			if !named {
-				return false
+				return false, false
 			}
 		}
-		return statesAll(folded, kinds)
+		if !statesAll(folded, kinds) {
+			return false, false
+		}
+		return true, prefersAll(folded, kinds)
 	}
 	// The best few are reordered by how much of the question each covers
 	// as well as by rank: BM25 rewards a passage that repeats some of the
@@ -362,15 +368,17 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		return c
 	}
 	covOf := func(doc int32) float64 { return coverOf(doc).cov }
-	stated := make(map[int32]bool, n)
-	statesOnce := func(doc int32) bool {
+	type statement struct{ states, closer bool }
+	stated := make(map[int32]statement, n)
+	stateOf := func(doc int32) statement {
 		v, ok := stated[doc]
 		if !ok {
-			v = states(doc)
+			v.states, v.closer = states(doc)
 			stated[doc] = v
 		}
 		return v
 	}
+	statesOnce := func(doc int32) bool { return stateOf(doc).states }
 	if n > 1 && e.opt.CoverageWeight > 0 {
 		// The rank score is BM25's, against the best BM25 score (the fused
 		// RRF scores are nearly flat); a passage only the dense ranking
@@ -400,8 +408,19 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		for _, s := range top {
 			bestCov = max(bestCov, covOf(s.doc))
 		}
-		up := func(doc int32) bool { return statesOnce(doc) && covOf(doc) >= stateCoverShare*bestCov }
-		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) && !up(top[j].doc) })
+		// Among those, one that writes the thing asked about by its figure
+		// goes before one stating some other figure.
+		up := func(doc int32) int {
+			st := stateOf(doc)
+			switch {
+			case !st.states || covOf(doc) < stateCoverShare*bestCov:
+				return 0
+			case st.closer:
+				return 2
+			}
+			return 1
+		}
+		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) > up(top[j].doc) })
 	}
 	for i, s := range fused {
 		if i == e.opt.TopK {

@@ -171,7 +171,9 @@ func askedKinds(raw string) []*factKind {
 			m[2] = ""
 		}
 		if thing := strings.TrimRightFunc(m[2], IsParticleRune); thing != "" {
-			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + regexp.QuoteMeta(thing))
+			// Either order: 154个工种, 市级职工书屋204家.
+			t := regexp.QuoteMeta(thing)
+			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + t + `|` + t + `[^。；;，,]{0,8}?` + num + `(?:个)?(?:` + kin + `)`)
 		} else if c := countOf.FindStringSubmatch(raw); c != nil {
 			// The thing counted is named before the question (示范社区工会
 			// 创建了多少个): the closer statement writes it by its figure
