@@ -422,6 +422,22 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		}
 		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) > up(top[j].doc) })
 	}
+	if figs := questionFigures(q.Raw); len(figs) > 0 && n > 1 {
+		// A passage that draws a line the member's own figure falls on
+		// (会员二十五人以上的 for 三十来个人, 未满十六周岁 for 15岁) speaks to
+		// the member's situation: among those on the topic, it goes first.
+		bestCov := 0.0
+		for _, s := range top {
+			bestCov = max(bestCov, covOf(s.doc))
+		}
+		fits := make(map[int32]bool, n)
+		for _, s := range top {
+			p := ix.passages[s.doc]
+			fits[s.doc] = covOf(s.doc) >= stateCoverShare*bestCov && (len(kinds) == 0 || statesOnce(s.doc)) &&
+				lineFit(e.opt.Analyzer.Fold(p.Lead+" "+p.Text), figs) == 1
+		}
+		sort.SliceStable(top, func(i, j int) bool { return fits[top[i].doc] && !fits[top[j].doc] })
+	}
 	for i, s := range fused {
 		if i == e.opt.TopK {
 			break

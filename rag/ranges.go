@@ -117,3 +117,88 @@ func tierFit(folded string, spans []float64) int {
 	}
 	return -1
 }
+
+// Laws also draw lines by how many people (会员二十五人以上的, 不足二十五人的)
+// and by age (未满十六周岁, 年满十八周岁): a member's own figure (三十来个人,
+// 15岁的娃) falls on one side, and the sentence whose side holds it answers
+// the member's situation.
+
+// lineUnit is what such a line counts: people or years of age.
+const lineUnit = `(人|名|周岁|岁)`
+
+var (
+	// questionFigure is a count or an age a member states: 三十来个人, 15岁.
+	questionFigure = regexp.MustCompile(spanNumber + `(?:来|多|余)?(?:个)?` + lineUnit)
+	// lineAt is a count or an age in a passage with the words that make it
+	// a line: before it (未满, 年满, 超过…) or after it (以上, 以下…).
+	lineAt = regexp.MustCompile(`(未满|不满|不足|低于|年满|已满|满|超过|达到)?` + spanNumber + `(?:名|个)?` + lineUnit + `(以上|以下|以内|及以上)?`)
+)
+
+// figure is a number with what it counts ("人" or "岁").
+type figure struct {
+	v    float64
+	unit string
+}
+
+func figureUnit(u string) string {
+	if u == "名" {
+		return "人"
+	}
+	if u == "周岁" {
+		return "岁"
+	}
+	return u
+}
+
+// questionFigures are the counts of people and ages a folded question
+// states.
+func questionFigures(folded string) []figure {
+	var out []figure
+	for _, m := range questionFigure.FindAllStringSubmatch(folded, -1) {
+		if v, ok := zh.ParseNumber(m[1]); ok && v > 0 {
+			out = append(out, figure{v, figureUnit(m[2])})
+		}
+	}
+	return out
+}
+
+// lineFit tells how a sentence's lines of count or age meet the question's
+// figures: +1 when the side a line names holds one of them, -1 when the
+// sentence draws lines in a figure's unit and none holds it, 0 when it draws
+// none (or the question states no figure).
+func lineFit(folded string, figs []figure) int {
+	if len(figs) == 0 {
+		return 0
+	}
+	fit := 0
+	for _, m := range lineAt.FindAllStringSubmatch(folded, -1) {
+		before, after := m[1], m[4]
+		if before == "" && after == "" {
+			continue // a figure, not a line
+		}
+		x, ok := zh.ParseNumber(m[2])
+		if !ok {
+			continue
+		}
+		unit := figureUnit(m[3])
+		for _, f := range figs {
+			if f.unit != unit {
+				continue
+			}
+			var holds bool
+			switch {
+			case before == "未满" || before == "不满" || before == "不足" || before == "低于":
+				holds = f.v < x
+			case after == "以下" || after == "以内":
+				holds = f.v <= x
+			default: // 年满, 已满, 满, 达到, 以上: from the line up; 超过: above it
+				holds = f.v >= x && !(before == "超过" && f.v == x)
+			}
+			if holds {
+				return 1
+			}
+			fit = -1
+		}
+	}
+	return fit
+}

@@ -23,3 +23,26 @@ func TestTierFit(t *testing.T) {
 		}
 	}
 }
+
+// A member's count of people or age falls on one side of a law's line.
+func TestLineFit(t *testing.T) {
+	tests := []struct {
+		question, sentence string
+		want               int
+	}{
+		{"我们公司有三十来个人，能不能自己成立工会", "用人单位有会员二十五人以上的，应当建立基层工会委员会", 1},
+		{"我们公司有三十来个人，能不能自己成立工会", "不足二十五人的，可以单独建立基层工会委员会", -1},
+		{"我们公司有20个人", "不足二十五人的，可以单独建立基层工会委员会", 1},
+		{"隔壁作坊招了个15岁的娃干活", "禁止用人单位招用未满十六周岁的未成年人", 1},
+		{"我家孩子17岁了能打工吗", "禁止用人单位招用未满十六周岁的未成年人", -1},
+		{"我今年60岁", "年满十八周岁的可以参加", 1},
+		{"隔壁作坊招了个15岁的娃干活", "劳动合同应当具备以下条款", 0},
+		{"公司有50人", "职工代表大会由200名代表组成", 0}, // a figure, not a line
+		{"工会有没有助学金", "会员二十五人以上的", 0},
+	}
+	for _, tt := range tests {
+		if got := lineFit(tt.sentence, questionFigures(tt.question)); got != tt.want {
+			t.Errorf("lineFit(%q, %q) = %d, want %d", tt.sentence, tt.question, got, tt.want)
+		}
+	}
+}
