@@ -70,6 +70,7 @@ type Lexicon struct {
 	byName   map[string]int
 	fold     *folder
 	m        *matcher
+	hasAges  bool // some concept has an age range (ageMatches)
 }
 
 // concept is a Concept with the per-word flags the file's markers set.
@@ -79,8 +80,13 @@ type concept struct {
 	terms    []term
 	words    []word
 	examples []string
-	line     int // where it was defined, for error messages and tests
+	ages     []ageBand // member words that are ages ({岁<16})
+	line     int       // where it was defined, for error messages and tests
 }
+
+// ageBand is a member word that stands for any age a member states in a
+// range, lo inclusive, hi exclusive: {岁<16} (童工) matches 15岁的娃, 十四岁.
+type ageBand struct{ lo, hi float64 }
 
 // term is one document term; notice marks wording of notices and local
 // regulations, which the built-in documents need not contain (suffix *).
@@ -120,6 +126,7 @@ func Parse(lexicon, folding string) (*Lexicon, error) {
 		l.concepts = append(l.concepts, c)
 	}
 	l.m = buildMatcher(l.concepts)
+	l.hasAges = slices.ContainsFunc(l.concepts, func(c concept) bool { return len(c.ages) > 0 })
 	return l, nil
 }
 
@@ -169,7 +176,8 @@ func (l *Lexicon) extend(source, extra string) error {
 		}
 		old := concepts[i]
 		merged := concept{name: old.name, domain: old.domain, line: old.line,
-			terms: slices.Clone(old.terms), words: slices.Clone(old.words), examples: slices.Clone(old.examples)}
+			terms: slices.Clone(old.terms), words: slices.Clone(old.words), examples: slices.Clone(old.examples),
+			ages: append(slices.Clone(old.ages), c.ages...)}
 		for _, t := range c.terms {
 			if !slices.ContainsFunc(merged.terms, func(o term) bool { return o.text == t.text }) {
 				merged.terms = append(merged.terms, t)
@@ -190,6 +198,7 @@ func (l *Lexicon) extend(source, extra string) error {
 	}
 	l.concepts, l.byName = concepts, byName
 	l.m = buildMatcher(l.concepts)
+	l.hasAges = slices.ContainsFunc(l.concepts, func(c concept) bool { return len(c.ages) > 0 })
 	return nil
 }
 

@@ -612,3 +612,33 @@ func checkMatches(t *testing.T, l *Lexicon, text string) {
 		}
 	}
 }
+
+// An age a member states matches the concept whose age range holds it.
+func TestAgeBands(t *testing.T) {
+	l, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"隔壁作坊招了个15岁的娃干活": "童工",
+		"我家孩子十四周岁":       "童工",
+		"儿子17岁了想进厂":      "未成年工",
+		"我今年25岁":         "",
+		"干了15年":          "",
+	} {
+		got := ""
+		for _, m := range l.Match(l.FoldDialect(text)) {
+			if m.Name == "童工" || m.Name == "未成年工" {
+				got = m.Name
+			}
+		}
+		if got != want {
+			t.Errorf("%s: age concept %q, want %q", text, got, want)
+		}
+	}
+	for _, bad := range []string{"{岁<x}", "{岁18-16}", "{岁16}", "{岁<16"} {
+		if _, err := Parse("测试 | "+bad, ""); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gonghui/qa/corpus/zh"
 )
 
 // MaxGap is how many characters (of Fillers) may stand between the
@@ -160,6 +162,7 @@ func (l *Lexicon) AppendMatches(dst []Match, text string) []Match {
 	base := len(dst)
 	dst = l.m.exact(dst, rs)
 	dst = l.m.gapped(dst, rs, dst[base:])
+	dst = l.ageMatches(dst, rs)
 	if len(dst)-base > 1 {
 		slices.SortFunc(dst[base:], func(a, b Match) int {
 			return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(b.End, a.End),
@@ -354,4 +357,47 @@ func Dominant(ms []Match) []Match {
 		}
 	}
 	return out
+}
+
+// ageMatches adds the concepts whose age ranges ({岁<16}) hold an age the
+// text states (15岁, 十四周岁): laws speak of 未满十六周岁, members of their
+// 15岁的娃.
+func (l *Lexicon) ageMatches(dst []Match, rs []rune) []Match {
+	if !l.hasAges {
+		return dst
+	}
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '岁' {
+			continue
+		}
+		end := i + 1
+		j := i
+		if j > 0 && rs[j-1] == '周' {
+			j--
+		}
+		start := j
+		for start > 0 && isAgeDigit(rs[start-1]) {
+			start--
+		}
+		if start == j {
+			continue
+		}
+		age, ok := zh.ParseNumber(string(rs[start:j]))
+		if !ok {
+			continue
+		}
+		for k, c := range l.concepts {
+			for _, b := range c.ages {
+				if age >= b.lo && age < b.hi {
+					dst = append(dst, Match{Concept: k, Name: c.name, Word: string(rs[start:end]), Start: start, End: end, Kind: MemberWord})
+					break
+				}
+			}
+		}
+	}
+	return dst
+}
+
+func isAgeDigit(r rune) bool {
+	return r >= '0' && r <= '9' || strings.ContainsRune("零〇一二三四五六七八九十两", r)
 }

@@ -1,7 +1,10 @@
 package lexicon
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,6 +97,13 @@ func parseLexicon(source, text string, f *folder) ([]concept, error) {
 		}
 		c.name = c.terms[0].text
 		for _, w := range splitWords(fields[1]) {
+			if band, ok, err := parseAgeBand(w); ok {
+				if err != nil {
+					return nil, errf("member word %q: %v", w, err)
+				}
+				c.ages = append(c.ages, band)
+				continue
+			}
 			mw := word{}
 			body := w
 			for {
@@ -136,4 +146,37 @@ func parseLexicon(source, text string, f *folder) ([]concept, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// parseAgeBand reads a member word that is a range of ages: {岁<16},
+// {岁16-18} (from 16 up to, not including, 18), {岁>=60}. ok is false when w
+// is not written as one.
+func parseAgeBand(w string) (band ageBand, ok bool, err error) {
+	body, found := strings.CutPrefix(w, "{岁")
+	if !found {
+		return band, false, nil
+	}
+	body, found = strings.CutSuffix(body, "}")
+	if !found {
+		return band, true, fmt.Errorf("an age range ends with }")
+	}
+	num := func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }
+	switch {
+	case strings.HasPrefix(body, "<"):
+		hi, err := num(body[1:])
+		return ageBand{0, hi}, true, err
+	case strings.HasPrefix(body, ">="):
+		lo, err := num(body[2:])
+		return ageBand{lo, math.Inf(1)}, true, err
+	}
+	lo, hi, found := strings.Cut(body, "-")
+	if !found {
+		return band, true, fmt.Errorf("want {岁<N}, {岁N-M} or {岁>=N}")
+	}
+	l, err1 := num(lo)
+	h, err2 := num(hi)
+	if err := cmp.Or(err1, err2); err != nil || l >= h {
+		return band, true, fmt.Errorf("want {岁N-M} with N < M")
+	}
+	return ageBand{l, h}, true, nil
 }
