@@ -22,6 +22,10 @@ const spanUnit = `(年|个月|月|周|天|日)`
 var (
 	// questionSpan is a duration a member states: 1年, 五年零七个月, 12年.
 	questionSpan = regexp.MustCompile(spanNumber + `(?:个)?` + spanUnit)
+	// questionHalf is half a year or a month: 刚参加工作半年, 半个月.
+	questionHalf = regexp.MustCompile(`半(?:个)?(年|月)`)
+	// entitles finds a sentence that grants a right from its bound on.
+	entitles = regexp.MustCompile(`享受|享有|有权|方可|才能|才可以`)
 	// tierBoth is a bounded tier: 已满1年不满10年, 三个月以上不满一年.
 	tierBoth = regexp.MustCompile(`(?:已?满)?` + spanNumber + `(?:个)?` + spanUnit + `?(?:以上)?(?:不满|未满|不足)` + spanNumber + `(?:个)?` + spanUnit)
 	// tierFrom is an open tier: 已满20年的, 三年以上, 十年以上.
@@ -55,6 +59,11 @@ func questionSpans(folded string) []float64 {
 	for _, m := range questionSpan.FindAllStringSubmatch(folded, -1) {
 		if v, ok := months(m[1], m[2]); ok && v > 0 {
 			out = append(out, v)
+		}
+	}
+	for _, m := range questionHalf.FindAllStringSubmatch(folded, -1) {
+		if v, ok := months("1", m[1]); ok {
+			out = append(out, v/2)
 		}
 	}
 	return out
@@ -108,12 +117,20 @@ func tierFit(folded string, spans []float64) int {
 	if len(tiers) == 0 {
 		return 0
 	}
+	below := true // every figure below every tier, and the tiers open lower bounds
 	for _, t := range tiers {
 		for _, v := range spans {
 			if v >= t.lo && v < t.hi {
 				return 1
 			}
+			below = below && t.hi == 1e9 && v < t.lo
 		}
+	}
+	if below && entitles.MatchString(folded) {
+		// 连续工作一年以上的，享受带薪年休假 for 刚参加工作半年: the
+		// condition of a right the member does not meet yet is the answer
+		// (unlike the top step of a ladder, 三年以上…试用期不得超过六个月).
+		return 0
 	}
 	return -1
 }

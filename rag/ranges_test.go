@@ -46,3 +46,15 @@ func TestLineFit(t *testing.T) {
 		}
 	}
 }
+
+// A member below a right's open bound is told the bound: the sentence is
+// not pushed down as a tier that misses.
+func TestTierFitBelowARightsBound(t *testing.T) {
+	spans := questionSpans("刚参加工作半年，有没有带薪年休假？")
+	if got := tierFit("职工连续工作1年以上的，享受带薪年休假", spans); got != 0 {
+		t.Errorf("the right's bound: %d, want 0", got)
+	}
+	if got := tierFit("职工累计工作已满1年不满10年的，年休假5天", spans); got != -1 {
+		t.Errorf("a tier the member is below: %d, want -1", got)
+	}
+}
