@@ -73,7 +73,9 @@ var factKinds = []factKind{
 	{"money",
 		regexp.MustCompile(`多少钱|多少块|几块钱|多少元|赔多少|补多少|补偿多少|给多少|拿多少|发多少|多少工资|工资多少|多少补贴|补贴多少|多少补助|补助多少|罚多少|奖金多少|多少奖金|奖励多少|奖多少|多少个月(?:的)?工资`),
 		// 标准 is a sum's standard (补助标准为…), not 标准化.
-		regexp.MustCompile(num + `元|倍|个月(?:的)?(?:本人)?工资|月工资|工资标准|百分之|%|标准(?:$|[^化])`), nil},
+		// So is a sum's cap or measure written against another sum
+		// (违约金的数额不得超过…培训费用): the rule is the answer.
+		regexp.MustCompile(num + `元|倍|个月(?:的)?(?:本人)?工资|月工资|工资标准|百分之|%|标准(?:$|[^化])|数额|不得(?:超过|高于|低于)[^。；;，,]{0,15}(?:费用|工资|数额)`), nil},
 	{"share",
 		regexp.MustCompile(`比例|百分之几|占多少|多少比例|比率|多少成|几成`),
 		regexp.MustCompile(`%|百分之|` + num + `成|比例|分之`), nil},
