@@ -63,7 +63,10 @@ var factKinds = []factKind{
 		regexp.MustCompile(`联系人[：:]|(?:^|[^\d零一二三四五六七八九十两百千万])[^\d\s\pP名位个们等各全广大众]\p{Han}?(?:老师|同志|女士|先生)|(?:主席|书记|部长|主任|局长|负责人)[：:]`), nil},
 	{"procedure",
 		regexp.MustCompile(`怎么申请|如何申请|怎样申请|怎么申领|如何申领|怎么办理|如何办理|申请流程|办理流程|怎么报名|如何报名|去哪报名|在哪报名|哪里报名|申请条件|报名条件`),
-		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|办理|登记`), nil},
+		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|办理|登记`),
+		// The closer statement says what to take and where to go (持…证明，
+		// 到…办理), not only who qualifies.
+		regexp.MustCompile(`(?:持|凭|携带)[^。；;]{0,30}?(?:到|向|去)[^。；;]{0,20}?(?:办理|申请|申领|登记|提出)|(?:到|向|去)[^。；;，,]{2,20}?(?:办理|申请|申领|提出申请)`)},
 	{"age",
 		regexp.MustCompile(`(?:多少|几)(?:周)?岁|多大(?:年纪|岁数)|年龄(?:是)?(?:多少|多大)`),
 		regexp.MustCompile(num + `(?:周)?岁`), nil},

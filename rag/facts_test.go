@@ -109,3 +109,15 @@ func TestPrefersCountOf(t *testing.T) {
 		}
 	}
 }
+
+// A how-to question prefers the sentence that says what to take and where
+// to go over one that says who qualifies.
+func TestPrefersProcedure(t *testing.T) {
+	kinds := askedKinds("失业保险金怎么申领？")
+	if !prefersAll(zh.Fold("失业人员凭失业登记证明和个人身份证明，到社会保险经办机构办理领取失业保险金的手续。"), kinds) {
+		t.Error("what to take and where to go is not preferred")
+	}
+	if prefersAll(zh.Fold("失业人员符合下列条件的，从失业保险基金中领取失业保险金：已经进行失业登记，并有求职要求的。"), kinds) {
+		t.Error("who qualifies is preferred")
+	}
+}
