@@ -61,6 +61,9 @@ var factKinds = []factKind{
 		// A person named: 联系人：王老师, 张华同志 — not the word 主席 alone.
 		// 8名同志 and 各位同志 count or greet people; they name nobody.
 		regexp.MustCompile(`联系人[：:]|(?:^|[^\d零一二三四五六七八九十两百千万])[^\d\s\pP名位个们等各全广大众]\p{Han}?(?:老师|同志|女士|先生)|(?:主席|书记|部长|主任|局长|负责人)[：:]`), nil},
+	{"whom", // who a service or a right is for: a group of people, not a named person
+		regexp.MustCompile(`哪些人|什么人|哪类人|哪些群体|哪些对象|服务对象|适用对象|哪些职工|什么样的人|谁能|谁可以`),
+		regexp.MustCompile(`对象|面向|针对|适用于|重点服务|为(?:困难|农民工|一线|全体|广大|女)|\p{Han}{1,4}(?:工|员|者|人员|职工|会员|子女)(?:、|和|及|与|以及)`), nil},
 	{"procedure",
 		regexp.MustCompile(`怎么申请|如何申请|怎样申请|怎么申领|如何申领|怎么办理|如何办理|申请流程|办理流程|怎么报名|如何报名|去哪报名|在哪报名|哪里报名|申请条件|报名条件`),
 		regexp.MustCompile(`申请|申领|报名|提交|递交|携带|流程|须知|手续|提出|办理|登记`),
