@@ -422,10 +422,11 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		}
 		sort.SliceStable(top, func(i, j int) bool { return up(top[i].doc) > up(top[j].doc) })
 	}
-	if figs := questionFigures(q.Raw); len(figs) > 0 && n > 1 {
+	if figs, spans := questionFigures(q.Raw), situationSpans(q.Raw); len(figs)+len(spans) > 0 && n > 1 {
 		// A passage that draws a line the member's own figure falls on
-		// (会员二十五人以上的 for 三十来个人, 未满十六周岁 for 15岁) speaks to
-		// the member's situation: among those on the topic, it goes first.
+		// (会员二十五人以上的 for 三十来个人, 未满十六周岁 for 15岁, 已满10年不满
+		// 20年的 for 工作满12年) speaks to the member's situation: among those
+		// on the topic, it goes first.
 		bestCov := 0.0
 		for _, s := range top {
 			bestCov = max(bestCov, covOf(s.doc))
@@ -433,8 +434,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		fits := make(map[int32]bool, n)
 		for _, s := range top {
 			p := ix.passages[s.doc]
+			folded := e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
 			fits[s.doc] = covOf(s.doc) >= stateCoverShare*bestCov && (len(kinds) == 0 || statesOnce(s.doc)) &&
-				lineFit(e.opt.Analyzer.Fold(p.Lead+" "+p.Text), figs) == 1
+				(lineFit(folded, figs) == 1 || tierFit(folded, spans) == 1)
 		}
 		sort.SliceStable(top, func(i, j int) bool { return fits[top[i].doc] && !fits[top[j].doc] })
 	}

@@ -53,6 +53,22 @@ func months(number, unit string) (float64, bool) {
 	return 0, false
 }
 
+// situationSpan is a duration a member states as their own situation,
+// after the verb that makes it so: 工作满12年, 干了五年, 签了3年.
+var situationSpan = regexp.MustCompile(`(?:满|了|干|做|工作|签|已经|已)` + spanNumber + `(?:个)?` + spanUnit)
+
+// situationSpans are the durations of the member's own situation a folded
+// question states, in months: not 一年 of 一年能休几天, which asks per year.
+func situationSpans(folded string) []float64 {
+	var out []float64
+	for _, m := range situationSpan.FindAllStringSubmatch(folded, -1) {
+		if v, ok := months(m[1], m[2]); ok && v > 0 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // questionSpans are the durations a folded question states, in months.
 func questionSpans(folded string) []float64 {
 	var out []float64

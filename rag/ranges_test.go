@@ -58,3 +58,18 @@ func TestTierFitBelowARightsBound(t *testing.T) {
 		t.Errorf("a tier the member is below: %d, want -1", got)
 	}
 }
+
+// The member's own durations are those a verb makes their situation.
+func TestSituationSpans(t *testing.T) {
+	for q, want := range map[string]int{
+		"工作满12年了，一年能休几天年假":  1,
+		"在厂里干了五年零七个月被裁了":    1,
+		"年假一年能休几天":          0,
+		"我们厂一个月都不让休一天，这合法吗": 0,
+		"签了3年合同，试用期最长能定多久":  1,
+	} {
+		if got := len(situationSpans(q)); got != want {
+			t.Errorf("%s: %d situation spans, want %d", q, got, want)
+		}
+	}
+}
