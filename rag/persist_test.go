@@ -30,14 +30,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	docs := append(append(defaultDocs(t), laws...), benchCorpus(t, 3000, 3)...)
 	slices.SortFunc(docs, func(a, b corpus.Document) int { return cmpString(a.ID, b.ID) })
-	ix, _, err := BuildIndex(ctx, docs, env.emb, env.an, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "index.gob")
-	if err := ix.Save(path); err != nil {
-		t.Fatal(err)
-	}
+	ix, path := savedIndex(t, env, docs)
 	got, err := LoadIndex(ctx, path, env.emb.Name(), env.an)
 	if err != nil {
 		t.Fatal(err)
@@ -204,14 +197,7 @@ func TestMappedPostingsOutliveSwaps(t *testing.T) {
 	ctx := context.Background()
 	env := newBenchEnv(t)
 	docs := defaultDocs(t)
-	ix, _, err := BuildIndex(ctx, docs, env.emb, env.an, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "index.gob")
-	if err := ix.Save(path); err != nil {
-		t.Fatal(err)
-	}
+	_, path := savedIndex(t, env, docs)
 	e := NewEngine(Options{Analyzer: env.an, Embedder: env.emb})
 	want, err := e.swapLoaded(ctx, path)
 	if err != nil {
@@ -276,4 +262,19 @@ func (e *Engine) swapLoaded(ctx context.Context, path string) (string, error) {
 		return "", fmt.Errorf("retrieve: %v", err)
 	}
 	return r.Hits[0].Passage.ID, nil
+}
+
+// savedIndex builds the index of docs and saves it in a temporary folder,
+// returning it and its path.
+func savedIndex(t *testing.T, env benchEnv, docs []corpus.Document) (*Index, string) {
+	t.Helper()
+	ix, _, err := BuildIndex(context.Background(), docs, env.emb, env.an, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "index.gob")
+	if err := ix.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return ix, path
 }
