@@ -1,0 +1,27 @@
+package rag
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// The member's own situation picks the sentence of a law that speaks to it,
+// not the article's general rule: a condition named (难产), a count or age
+// against a line (三十来个人, 25人以上), a duration below a right's bound.
+func TestAnswerFollowsTheSituation(t *testing.T) {
+	e := lawsEngine(t)
+	for q, want := range map[string]string{
+		"生娃的时候难产了，产假能多给几天不":    "难产的，增加产假15天",
+		"我们公司有三十来个人，能不能自己成立工会": "二十五人以上的，应当建立基层工会委员会",
+		"刚参加工作半年，有没有带薪年休假？":    "连续工作1年以上的，享受带薪年休假",
+	} {
+		a, err := e.Answer(context.Background(), "", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(a.Text(), want) {
+			t.Errorf("%s:\n%s\nwant it to quote %s", q, a.Text(), want)
+		}
+	}
+}
