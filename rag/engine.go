@@ -329,9 +329,20 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 	// states tells whether the passage states the kinds of fact asked
 	// for, and closer tells whether it also writes the thing asked about by
 	// its figure (工会60个 for 示范社区工会创建了多少个), as extract prefers.
+	// A passage's text is folded once for the tests below.
+	folds := make(map[int32]string, rerankPool)
+	foldedOf := func(doc int32) string {
+		f, ok := folds[doc]
+		if !ok {
+			p := ix.passages[doc]
+			f = e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
+			folds[doc] = f
+		}
+		return f
+	}
 	states := func(doc int32) (states, closer bool) {
 		p := ix.passages[doc]
-		folded := e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
+		folded := foldedOf(doc)
 		if local {
 			d := ix.docs[ix.docByID[p.DocID]]
 			where := folded + " " + e.opt.Analyzer.Fold(d.Title+" "+d.Subtitle+" "+d.Issuer+" "+d.Source+" "+p.Heading)
@@ -400,14 +411,14 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		}
 		sort.SliceStable(top, func(i, j int) bool { return key[top[i].doc] > key[top[j].doc] })
 	}
+	bestCov := 0.0
+	for _, s := range top {
+		bestCov = max(bestCov, covOf(s.doc))
+	}
 	if len(kinds) > 0 {
 		// Only a passage on the question's topic (covering nearly as much
 		// as the best) is moved up for stating the kind of fact: a deadline
 		// in another law does not answer 金秋助学什么时候申请.
-		bestCov := 0.0
-		for _, s := range top {
-			bestCov = max(bestCov, covOf(s.doc))
-		}
 		// Among those, one that writes the thing asked about by its figure
 		// goes before one stating some other figure.
 		up := func(doc int32) int {
@@ -427,14 +438,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		// (会员二十五人以上的 for 三十来个人, 未满十六周岁 for 15岁, 已满10年不满
 		// 20年的 for 工作满12年) speaks to the member's situation: among those
 		// on the topic, it goes first.
-		bestCov := 0.0
-		for _, s := range top {
-			bestCov = max(bestCov, covOf(s.doc))
-		}
 		fits := make(map[int32]bool, n)
 		for _, s := range top {
-			p := ix.passages[s.doc]
-			folded := e.opt.Analyzer.Fold(p.Lead + " " + p.Text)
+			folded := foldedOf(s.doc)
 			fits[s.doc] = covOf(s.doc) >= stateCoverShare*bestCov && (len(kinds) == 0 || statesOnce(s.doc)) &&
 				(lineFit(folded, figs) == 1 || tierFit(folded, spans) == 1)
 		}

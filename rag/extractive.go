@@ -130,20 +130,15 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 			}
 			// A tier that holds the member's own figure (一年以上不满三年 for
 			// 签1年的合同) answers; its neighbours do not.
-			withIntro := e.opt.Analyzer.Fold(u.intro + " " + u.text)
-			switch tierFit(withIntro, spans) {
-			case 1:
-				u.score *= tierFitBonus
-			case -1:
-				u.score *= tierMissShare
-			}
 			// So does the side of a line of count or age that holds theirs
 			// (会员二十五人以上的 for 三十来个人), and not the other side.
-			switch lineFit(e.opt.Analyzer.Fold(u.text), figs) {
-			case 1:
-				u.score *= tierFitBonus
-			case -1:
-				u.score *= tierMissShare
+			for _, fit := range [...]int{tierFit(e.opt.Analyzer.Fold(u.intro+" "+u.text), spans), lineFit(folded, figs)} {
+				switch fit {
+				case 1:
+					u.score *= tierFitBonus
+				case -1:
+					u.score *= tierMissShare
+				}
 			}
 			switch {
 			case len(kinds) == 0:

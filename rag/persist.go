@@ -392,10 +392,9 @@ func load(f *os.File, embedder string, an *Analyzer) (_ *Index, keep bool, err e
 	// The postings, most of the file beside the vectors, are read in place
 	// when the file can be mapped: a question reads a few terms' postings,
 	// so most of them never become resident memory.
-	mapped := mapIndexFile(f, int64(size))
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 && mapped != nil {
-		unmapIndexFile(mapped) // read in place only as little-endian
-		mapped = nil
+	var mapped []byte
+	if binary.NativeEndian.Uint16([]byte{1, 0}) == 1 { // read in place only as little-endian
+		mapped = mapIndexFile(f, int64(size))
 	}
 	defer func() {
 		if err != nil && mapped != nil {

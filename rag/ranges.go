@@ -59,9 +59,13 @@ var situationSpan = regexp.MustCompile(`(?:满|了|干|做|工作|签|已经|已
 
 // situationSpans are the durations of the member's own situation a folded
 // question states, in months: not 一年 of 一年能休几天, which asks per year.
-func situationSpans(folded string) []float64 {
+func situationSpans(folded string) []float64 { return spansOf(situationSpan, folded) }
+
+// spansOf are the durations re (a number and a unit, as submatches 1 and
+// 2) finds in folded, in months.
+func spansOf(re *regexp.Regexp, folded string) []float64 {
 	var out []float64
-	for _, m := range situationSpan.FindAllStringSubmatch(folded, -1) {
+	for _, m := range re.FindAllStringSubmatch(folded, -1) {
 		if v, ok := months(m[1], m[2]); ok && v > 0 {
 			out = append(out, v)
 		}
@@ -71,12 +75,7 @@ func situationSpans(folded string) []float64 {
 
 // questionSpans are the durations a folded question states, in months.
 func questionSpans(folded string) []float64 {
-	var out []float64
-	for _, m := range questionSpan.FindAllStringSubmatch(folded, -1) {
-		if v, ok := months(m[1], m[2]); ok && v > 0 {
-			out = append(out, v)
-		}
-	}
+	out := spansOf(questionSpan, folded)
 	for _, m := range questionHalf.FindAllStringSubmatch(folded, -1) {
 		if v, ok := months("1", m[1]); ok {
 			out = append(out, v/2)
