@@ -25,3 +25,17 @@ func TestAnswerFollowsTheSituation(t *testing.T) {
 		}
 	}
 }
+
+// Two acts a law forbids side by side stay two concepts: a question about a
+// deposit is answered by the rule on deposits, not by the one on keeping
+// a worker's ID card that stands beside it.
+func TestDepositIsNotTheIDCard(t *testing.T) {
+	e := lawsEngine(t)
+	a, err := e.Answer(context.Background(), "", "职业中介让先交500块押金才给介绍活，这正常吗")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Text(), "收取押金") {
+		t.Errorf("answer %q does not quote the rule on deposits", a.Text())
+	}
+}
