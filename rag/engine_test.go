@@ -287,3 +287,17 @@ func TestReportTermsInTheQuestionWin(t *testing.T) {
 		t.Errorf("answer %q", a.Text())
 	}
 }
+
+// TestCutPartThatSaysItComesFirst: the parts of a cut paragraph all carry
+// its topic sentence; the one whose own text answers goes before the one
+// that only repeats the topic.
+func TestCutPartThatSaysItComesFirst(t *testing.T) {
+	e := newTestEngine(t, Options{})
+	r, err := e.Retrieve(context.Background(), "困难职工可以参加哪些技能培训?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) == 0 || !strings.Contains(r.Hits[0].Passage.Text, "电工、焊工") {
+		t.Fatalf("first hit %q, want the part naming the trades trained", r.Hits[0].Passage.Text)
+	}
+}
