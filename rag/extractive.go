@@ -67,6 +67,10 @@ const (
 	tierMissShare = 0.6
 )
 
+// unpreferredShare scales a sentence that does not write the thing asked
+// about by its figure, where another does.
+const unpreferredShare = 0.6
+
 // otherLawShare is how close a sentence of another law must come to the
 // best's score to be quoted beside it.
 const otherLawShare = 0.5
@@ -152,6 +156,20 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 				u.score *= unstatedShare
 			}
 			units = append(units, u)
+		}
+	}
+	// Where some sentence writes the thing asked about by its figure
+	// (获得专利458项 for 专利的有多少), one stating other figures of the
+	// topic does not answer as well, however much of the question it holds.
+	preferred := false
+	for _, u := range units {
+		preferred = preferred || len(kinds) > 0 && prefersAll(e.opt.Analyzer.Fold(u.text), kinds)
+	}
+	if preferred {
+		for i := range units {
+			if !prefersAll(e.opt.Analyzer.Fold(units[i].text), kinds) {
+				units[i].score *= unpreferredShare
+			}
 		}
 	}
 	if len(units) == 0 { // cannot happen for an answerable retrieval; be safe

@@ -39,3 +39,17 @@ func TestDepositIsNotTheIDCard(t *testing.T) {
 		t.Errorf("answer %q does not quote the rule on deposits", a.Text())
 	}
 }
+
+// A question for how many of a thing is answered by the sentence that
+// writes that thing by its figure, not by one giving other figures of the
+// same topic that holds more of the question's words.
+func TestFigureOfTheThingAsked(t *testing.T) {
+	e := newTestEngine(t, Options{})
+	a, err := e.Answer(context.Background(), "", "工人们搞出来的新东西，拿到专利的有多少？")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(a.Text(), "专利458项") {
+		t.Errorf("answer %q does not give the count of patents", a.Text())
+	}
+}
