@@ -244,12 +244,6 @@ const DefaultCoverageWeight = 1.0
 // `eval -rank-weight`.
 const DefaultRankWeight = 0.5
 
-// leadShare is how much less the reordering counts the question's words
-// that a cut part holds only in the lead it repeats from the first part (1:
-// not at all; 0.5 was tried and was worse on the labour sets). BM25 still
-// sees the lead, so an item is found with it.
-const leadShare = 1.0
-
 // rerankPool is how many of the best-ranked passages are reordered so that
 // those stating the kind of fact asked for come first.
 const rerankPool = 20
@@ -410,13 +404,17 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		for _, s := range top {
 			cov := covOf(s.doc)
 			if p := ix.passages[s.doc]; p.Lead != "" {
-				// What only the lead borrowed from the passage's first part
-				// holds counts for less: the part that says it comes first
-				// (培训项目涉及电工、焊工… before the 救助金 after it).
-				d := ix.docs[ix.docByID[p.DocID]]
-				rest := e.opt.Analyzer.Fold(p.Text + " " + p.Heading + " " + d.Title)
-				full := ix.textCoverage(q, known, e.opt.Analyzer.Fold(p.Lead)+" "+rest)
-				cov -= leadShare * max(0, full-ix.textCoverage(q, known, rest))
+				// What a cut part holds only in the lead it repeats from the
+				// first part does not count: the part that says it comes
+				// first (培训项目涉及电工、焊工… before the 救助金 after it).
+				// BM25 still sees the lead, so an item is found with it.
+				// (Counting it at half was tried: worse on the labour sets.)
+				// A lead that holds none of the question changes nothing.
+				if lead := e.opt.Analyzer.Fold(p.Lead); ix.textCoverage(q, known, lead) > 0 {
+					d := ix.docs[ix.docByID[p.DocID]]
+					rest := e.opt.Analyzer.Fold(p.Text + " " + p.Heading + " " + d.Title)
+					cov -= max(0, ix.textCoverage(q, known, lead+" "+rest)-ix.textCoverage(q, known, rest))
+				}
 			}
 			rank := 0.0
 			if bestBM25 > 0 {

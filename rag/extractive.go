@@ -2,6 +2,7 @@ package rag
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -21,6 +22,9 @@ type quotable struct {
 	text  string
 	score float64
 	list  bool // an introducing line with its items
+	// prefers is true when the sentence writes the thing asked about by
+	// its figure (factKind.prefer).
+	prefers bool
 }
 
 // quote is how the unit reads in an answer.
@@ -144,10 +148,11 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 					u.score *= tierMissShare
 				}
 			}
+			u.prefers = len(kinds) > 0 && prefersAll(folded, kinds)
 			switch {
 			case len(kinds) == 0:
 			case statesAll(folded, kinds):
-				if prefersAll(folded, kinds) {
+				if u.prefers {
 					u.score *= 1.3
 				}
 			default:
@@ -161,13 +166,9 @@ func (e *Engine) extract(r Retrieval) ([]Sentence, []Citation) {
 	// Where some sentence writes the thing asked about by its figure
 	// (获得专利458项 for 专利的有多少), one stating other figures of the
 	// topic does not answer as well, however much of the question it holds.
-	preferred := false
-	for _, u := range units {
-		preferred = preferred || len(kinds) > 0 && prefersAll(e.opt.Analyzer.Fold(u.text), kinds)
-	}
-	if preferred {
+	if slices.ContainsFunc(units, func(u quotable) bool { return u.prefers }) {
 		for i := range units {
-			if !prefersAll(e.opt.Analyzer.Fold(units[i].text), kinds) {
+			if !units[i].prefers {
 				units[i].score *= unpreferredShare
 			}
 		}
