@@ -636,6 +636,15 @@ func TestAgeBands(t *testing.T) {
 			t.Errorf("%s: age concept %q, want %q", text, got, want)
 		}
 	}
+	// The person the age is told of is that concept's too, not another's
+	// (孩子 as 子女).
+	for _, text := range []string{"饭馆招了个15岁的孩子洗碗", "十四岁小孩能进厂打工吗"} {
+		for _, m := range Dominant(l.Match(l.FoldDialect(text))) {
+			if m.Name == "子女" {
+				t.Errorf("%s: the child is read as 子女: %+v", text, m)
+			}
+		}
+	}
 	for _, bad := range []string{"{岁<x}", "{岁18-16}", "{岁16}", "{岁<16"} {
 		if _, err := Parse("测试 | "+bad, ""); err == nil {
 			t.Errorf("%s: no error", bad)

@@ -386,6 +386,7 @@ func (l *Lexicon) ageMatches(dst []Match, rs []rune) []Match {
 		if !ok {
 			continue
 		}
+		end = ageHolderEnd(rs, end)
 		for k, c := range l.concepts {
 			for _, b := range c.ages {
 				if age >= b.lo && age < b.hi {
@@ -396,6 +397,26 @@ func (l *Lexicon) ageMatches(dst []Match, rs []rune) []Match {
 		}
 	}
 	return dst
+}
+
+// ageHolders are the words for the person an age is told of (15岁的孩子,
+// 十四岁小孩): the age is theirs, so the concept the age names (童工) stands
+// for them too, and they are not read as another concept (孩子 as 子女).
+var ageHolders = [][]rune{[]rune("小孩子"), []rune("小姑娘"), []rune("小伙子"), []rune("孩子"), []rune("小孩"), []rune("学生"), []rune("少年"), []rune("女孩"), []rune("男孩"), []rune("姑娘"), []rune("小伙")}
+
+// ageHolderEnd is where the age ending at end, and the holder after it
+// (with or without 的), ends.
+func ageHolderEnd(rs []rune, end int) int {
+	k := end
+	if k < len(rs) && rs[k] == '的' {
+		k++
+	}
+	for _, h := range ageHolders {
+		if k+len(h) <= len(rs) && slices.Equal(rs[k:k+len(h)], h) {
+			return k + len(h)
+		}
+	}
+	return end
 }
 
 func isAgeDigit(r rune) bool {
