@@ -372,7 +372,7 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 		i += n
 	}
 	for _, i := range single {
-		keep := !zh.IsParticle(rs[i]) && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
+		keep := !zh.IsParticle(rs[i]) && !zh.IsMarker(rs[i]) && ((i > 0 && stopped[i-1] != ' ' && known(string(rs[i-1:i+1]))) ||
 			(i+1 < len(rs) && stopped[i+1] != ' ' && known(string(rs[i:i+2]))))
 		if !keep {
 			stopped[i] = ' '

@@ -21,7 +21,7 @@ var stopWords = []string{
 	"具体", "一般", "平时", "之类", "什么的", "啥的", "东西", "事情", "事儿", "的话", "是否", "可以", "能够",
 	"应该", "需要", "打算", "想要", "还是", "或者", "而且", "但是", "不过", "所以", "因为", "如果", "要是",
 	"搞过", "办过", "有过", "做过", "弄过", "搞", "弄", "啥", "咋", "谁",
-	"一起", "身边", "这么", "那么", "多么", "怎么回事", "出来", "起来", "下来", "上来", "过来",
+	"好几个", "好几", "好多", "一起", "身边", "这么", "那么", "多么", "怎么回事", "出来", "起来", "下来", "上来", "过来",
 	"的时候", "有时候", "时候", "找个地方", "什么地方", "这种地方", "那种地方", "有个地方",
 	// Particles, pronouns and function words. A caller that searches may keep
 	// a single character where it forms a word with its neighbour (就业,
@@ -70,6 +70,12 @@ func StopWordAt(rs []rune) int {
 func IsParticle(r rune) bool {
 	return strings.ContainsRune("吗呢吧啊呀嘛哦啦哈么嘞咯呗的了着", r)
 }
+
+// IsMarker reports whether r marks the passive or the object of a verb (被,
+// 把): grammar even where it forms a string the corpus has with the verb
+// (被查, 把我), so a question is not held to it; concepts that hold it
+// (被辞退) are matched before stop words are cut.
+func IsMarker(r rune) bool { return r == '被' || r == '把' }
 
 // RemoveStopWords returns folded text with every stop word cut out, longest
 // first at each position, for comparing what questions are about.

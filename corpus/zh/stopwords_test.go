@@ -50,6 +50,14 @@ func TestStopWordsAndParticles(t *testing.T) {
 			t.Errorf("%q should be a particle and a stop word", r)
 		}
 	}
+	for _, r := range "被把" {
+		if !IsMarker(r) || StopWordAt([]rune{r}) != 1 {
+			t.Errorf("%q should be a marker and a stop word", r)
+		}
+	}
+	if IsMarker('就') {
+		t.Error("就 is not a marker")
+	}
 	if IsParticle('就') {
 		t.Error("就 is not a particle")
 	}
