@@ -276,6 +276,7 @@ func TestMatchGapped(t *testing.T) {
 职业技能鉴定 | 考证 | 考证
 特种作业人员 | 电工证 | 电工证
 小店* | 小店 | 小店
+扣押* | 扣身份证 | 扣身份证
 `
 	l, err := Parse(lex, "")
 	if err != nil {
@@ -304,6 +305,7 @@ func TestMatchGapped(t *testing.T) {
 		{"开个小店", "开店", true, true, 0, 4}, // 小店 begins in the gap
 		{"劳动保障", "劳保", false, false, 0, 0},
 		{"我们女职工的女工", "女工", true, false, 6, 8}, // only the exact one
+		{"扣我的身份证", "扣身份证", true, true, 0, 6},  // a longer word, too
 	} {
 		ms := l.Match(tc.text)
 		m, ok := find(ms, tc.word)

@@ -11,7 +11,7 @@ import (
 )
 
 // MaxGap is how many characters (of Fillers) may stand between the
-// characters of a two- or three-character member word for it still to match
+// characters of a member word of two to maxGapped characters for it still to match
 // (开个小店 ~ 开店, 签了个合同 ~ 签合同), counted over all its gaps.
 const MaxGap = 2
 
@@ -131,8 +131,13 @@ func isHan(r rune) bool {
 	return unicode.Is(unicode.Han, r)
 }
 
+// maxGapped is the longest member word, in Han characters, that may match
+// with characters inserted: 扣我的身份证 ~ 扣身份证 as 签了个合同 ~ 签合同.
+// A longer word is more particular, so a filler inside it misleads less.
+const maxGapped = 5
+
 // gappable reports whether a member word may match with inserted characters:
-// two or three Han characters.
+// two to maxGapped Han characters.
 func gappable(w string) bool {
 	n := 0
 	for _, r := range w {
@@ -141,7 +146,7 @@ func gappable(w string) bool {
 		}
 		n++
 	}
-	return n == 2 || n == 3
+	return n >= 2 && n <= maxGapped
 }
 
 // Match finds every lexicon word in text (folded by the caller, see the
