@@ -91,6 +91,14 @@ var factKinds = []factKind{
 // and the thing counted when it follows (多少个工种).
 var countAsk = regexp.MustCompile(`(?:多少|几)(?:个)?(家|户|人|名|位|次|场|起|件|所|项|批|期|篇|部|套|处|支|座|本|个|份|条|种|类)(\p{Han}{0,2})`)
 
+// phoneOf finds whose phone number a question asks for: the words right
+// before 的电话, 电话是多少, 联系方式 (法律援助中心的电话是多少).
+var phoneOf = regexp.MustCompile(`(\p{Han}{2,10}?)(?:的)?(?:电话|联系电话|手机号|联系方式)`)
+
+// genericPhoneOwners are endings of words before 电话 that name no one
+// (打个电话, 有啥电话, 哪个电话, 什么电话): any number answers those.
+const genericPhoneOwners = "一个 哪个 什么 有啥 有没 啥的 还有 个的 咨询 联系 投诉 举报 热线 服务"
+
 // durationOf finds how long a named thing lasts: 年休假几天, 产假有多少天.
 var durationOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:有|能休|可以休|可休|休|是|能有)?(?:几|多少)(?:个)?(天|月|年|周|小时)`)
 
@@ -143,6 +151,23 @@ func askedKinds(raw string) []*factKind {
 			switch factKinds[i].name {
 			case "age", "duration", "money", "share", "fee", "phone", "clock", "date":
 				numeric = true
+			}
+		}
+	}
+	if m := phoneOf.FindStringSubmatch(raw); m != nil {
+		// Whose number is asked for (法律援助中心的电话): the passage writes
+		// that one's number, the name beside it (服务中心电话：0931…), not
+		// another's hotline (12345民情通热线) that happens to stand in it.
+		// 给工会打电话 tells of calling, not of whose number.
+		if noun := []rune(m[1]); len(noun) >= 2 && !strings.ContainsRune("打拨", noun[len(noun)-1]) && !strings.Contains(genericPhoneOwners, string(noun[len(noun)-2:])) {
+			n := regexp.QuoteMeta(string(noun[len(noun)-2:]))
+			for i, k := range out {
+				if k.name == "phone" {
+					k2 := *k
+					p := `(?:` + k.states.String() + `)`
+					k2.states = regexp.MustCompile(n + `[^。；;]{0,12}?` + p + `|` + p + `[^。；;，,]{0,6}?` + n)
+					out[i] = &k2
+				}
 			}
 		}
 	}
