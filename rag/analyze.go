@@ -491,26 +491,21 @@ func sentenceSpans(rs []rune) [][2]int {
 }
 
 // termChecks are the search terms of a folded document term that must all
-// occur for the corpus to hold it (see allKnown).
-func termChecks(t string) []string {
-	var checks []string
-	for _, x := range Terms(t) {
-		if !(utf8.RuneCountInString(x) == 3 && isHanString(x)) {
-			checks = append(checks, x)
-		}
-	}
-	return checks
-}
+// occur for the corpus to hold it (see allKnown): its trigrams as well as its
+// bigrams, so that 研究生 is not taken for held where the corpus has 研究 and
+// the 究生 of 追究生产.
+func termChecks(t string) []string { return Terms(t) }
 
 // termKnown reports whether the corpus likely holds a folded document term:
-// each of its bigrams (or its Latin word or number) occurs in some passage.
+// each of its bigrams and trigrams (or its Latin word or number) occurs in
+// some passage.
 func termKnown(t string, known func(string) bool) bool {
 	return allKnown(termChecks(t), known)
 }
 
 // allKnown reports whether the corpus likely holds a folded document term,
-// given its checks (conceptCut): each of its bigrams (or its Latin word or
-// number) occurs in some passage; trigrams need not occur for the term to.
+// given its checks (conceptCut): each of its bigrams and trigrams (or its
+// Latin word or number) occurs in some passage.
 func allKnown(checks []string, known func(string) bool) bool {
 	for _, x := range checks {
 		if !known(x) {

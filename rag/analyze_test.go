@@ -154,3 +154,20 @@ func TestGrammarNotContent(t *testing.T) {
 		}
 	}
 }
+
+// A concept whose term the corpus holds only across word boundaries (研究生
+// against 研究 and 追究生产) is absent from it: the question asks for what the
+// documents lack.
+func TestAbsentByTrigram(t *testing.T) {
+	f, an := testAnalyzer(t)
+	vocab := vocabOf{}
+	for _, t := range Terms(f.Fold("开展调查研究。依法追究生产安全事故责任。子女考入全日制普通高等院校的，给予金秋助学。")) {
+		vocab[t] = true
+	}
+	if q := an.Prepare("孩子考上研究生了，金秋助学有资助吗", vocab); !q.absent {
+		t.Errorf("研究生 taken for held by the corpus: concepts %v, known %v", q.synConcept, q.synKnown)
+	}
+	if q := an.Prepare("孩子考上大学了，金秋助学有资助吗", vocab); q.absent {
+		t.Errorf("a question the corpus answers has an absent concept: %v %v", q.synConcept, q.synKnown)
+	}
+}
