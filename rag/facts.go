@@ -83,9 +83,10 @@ var factKinds = []factKind{
 		// (违约金的数额不得超过…培训费用): the rule is the answer.
 		regexp.MustCompile(num + `元|倍|个月(?:的)?(?:本人)?工资|月工资|工资标准|百分之|%|标准(?:$|[^化])|数额|不得(?:超过|高于|低于)[^。；;，,]{0,15}(?:费用|工资|数额)`), nil},
 	{"share",
-		// A discount is a share too: 打几折 asks for 八折 or 8.5折.
+		// A discount is a share too: 打几折 asks for 八折 or 8.5折. The word
+		// 比例 alone states none (不得超过一定比例，具体比例由…规定).
 		regexp.MustCompile(`比例|百分之几|占多少|多少比例|比率|多少成|几成|几折|多少折`),
-		regexp.MustCompile(`%|百分之|` + num + `成|比例|分之|(?:\d(?:\.\d)?|[一二三四五六七八九])折`), nil},
+		regexp.MustCompile(`%|百分之|` + num + `成|分之|(?:\d(?:\.\d)?|[一二三四五六七八九])折`), nil},
 }
 
 // countAsk finds "how many of what" in a question: 多少家, 几个人, 多少名,
