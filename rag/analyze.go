@@ -635,8 +635,9 @@ func units(rs []rune, synAt [][]int, mult []float64) []unit {
 // repairHomophones mends the slips of a pinyin keyboard: a character that
 // makes no word the corpus knows with either neighbour (词 in 把她词退, 设 in
 // 设保费) is replaced by a homophone that makes, with a neighbour, a word of
-// the lexicon the question did not have there and the corpus does (辞退,
-// 社保). A lexicon word the member wrote is never touched, and a repair must
+// the lexicon the question did not have there and the corpus does (辞退), or
+// a member's word for a concept the corpus holds (社保, where the laws write
+// 社会保险). A lexicon word the member wrote is never touched, and a repair must
 // create a lexicon match: a rare word spelled right, which no concept
 // covers, stays as it is.
 func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, known func(string) bool) string {
@@ -663,6 +664,14 @@ func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, know
 			protected[k] = true
 		}
 	}
+	held := func(k int) bool {
+		for _, checks := range a.cut[k].checks {
+			if allKnown(checks, known) {
+				return true
+			}
+		}
+		return false
+	}
 	changed := false
 	for i := range rs {
 		if !isHan(i) || protected[i] || (!isHan(i-1) && !isHan(i+1)) {
@@ -685,7 +694,14 @@ func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, know
 				continue
 			}
 			rs[i] = c
-			if (unknownPair(i-1, i) && unknownPair(i, i+1)) || !a.newMatchAt(rs, i, matches) {
+			// The repaired word makes a pair the corpus has, or is a
+			// member's word for a concept the corpus holds (社保 for
+			// 社会保险, which the laws write in full).
+			if unknownPair(i-1, i) && unknownPair(i, i+1) {
+				if !a.newMatch(rs, i, matches, held) {
+					continue
+				}
+			} else if !a.newMatchAt(rs, i, matches) {
 				continue
 			}
 			found = true
@@ -693,6 +709,8 @@ func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, know
 		}
 		if !found {
 			rs[i] = orig
+		} else if i+1 < len(rs) {
+			protected[i+1] = true // the mended word is not mended again (社保 to 社宝)
 		}
 		changed = changed || found
 	}
@@ -726,8 +744,17 @@ func stopAt(rs []rune, i int) bool {
 // does not merely re-read words the question already had (仲裁院 is not
 // mended to 仲裁员: the member wrote 仲裁 and a word the lexicon lacks).
 func (a *Analyzer) newMatchAt(rs []rune, i int, had []lexicon.Match) bool {
+	return a.newMatch(rs, i, had, nil)
+}
+
+// newMatch is newMatchAt, and when held is set, the new word's concept must
+// be one the corpus holds (held reports it of a concept's index).
+func (a *Analyzer) newMatch(rs []rune, i int, had []lexicon.Match, held func(int) bool) bool {
 	lo, hi := max(0, i-6), min(len(rs), i+7)
 	for _, m := range a.lex.Match(string(rs[lo:hi])) {
+		if held != nil && (m.Kind != lexicon.MemberWord || !held(m.Concept)) {
+			continue
+		}
 		start, end := m.Start+lo, m.End+lo
 		if m.Gapped || i < start || i >= end {
 			continue

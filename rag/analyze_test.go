@@ -61,7 +61,8 @@ func TestRepairHomophones(t *testing.T) {
 	f, an := testAnalyzer(t)
 	vocab := vocabOf{}
 	for _, t := range Terms(f.Fold("用人单位不得辞退怀孕的女职工。安排加班的，支付加班费。开展金秋助学活动。" +
-		"劳动人事争议仲裁委员会聘任仲裁员。工伤职工配置假肢。工资应当以货币形式按月支付。建设职工书屋。")) {
+		"劳动人事争议仲裁委员会聘任仲裁员。工伤职工配置假肢。工资应当以货币形式按月支付。建设职工书屋。" +
+		"用人单位应当缴纳社会保险费。")) {
 		vocab[t] = true
 	}
 	tests := []struct{ question, want string }{
@@ -69,6 +70,9 @@ func TestRepairHomophones(t *testing.T) {
 		{"公司说要把她词退，能这么干吗", "辞退"},
 		{"周末被叫回去加搬，给不给钱", "加班"},
 		{"公会的金秋注学是什么", "助学"},
+		// Mended to a member's word for a concept the corpus writes in
+		// full (社保 for 社会保险), once: not on to 社宝.
+		{"单位一直欠着设保费不交，有没有罚的", "社保费"},
 		// Spelled right, left alone: a word the lexicon lacks beside one
 		// it has (仲裁院, not 仲裁员), a word the corpus lacks, a rare
 		// reading (抵 zhǐ), a question word (不).
