@@ -254,8 +254,10 @@ const stateCoverShare = 0.7
 
 // absentGate is the share of a question's content that concepts no
 // document mentions may span before the question counts as asking about
-// something the documents lack.
-const absentGate = 0.3
+// something the documents lack. 0.25: at 0.3 a union's holiday gifts (发什么
+// 福利, three of twelve units) were answered from the statutory holidays;
+// 0.2 and 0.25 answer every set alike (eval, all sets).
+const absentGate = 0.25
 
 // unknownGate is the share of a question's content in words that neither
 // the documents nor the lexicon know at or above which the documents do not
