@@ -127,6 +127,10 @@ var quantityAsk = regexp.MustCompile(`多少|几(?:个|成|倍)|数量|比例|�
 // quantityOf finds the thing a bare 多少 asks the quantity of: 专利的有多少.
 var quantityOf = regexp.MustCompile(`(\p{Han}{2,8}?)(?:的)?(?:一共|总共|共)?(?:有)?多少[?？!！。 ]*$`)
 
+// countObject finds the last word of a count question that goes on after
+// the count (多少人拿到了资格证书: 证书).
+var countObject = regexp.MustCompile(`(\p{Han}{2})[?？!！。.\s]*$`)
+
 // countOf finds the thing a count question names before asking how many
 // (示范社区工会创建了多少个, 服务站点一共有几家): the last words before the
 // verb and the count.
@@ -208,7 +212,13 @@ func askedKinds(raw string) []*factKind {
 		if thing := strings.TrimRightFunc(m[2], IsParticleRune); thing != "" {
 			// Either order: 154个工种, 市级职工书屋204家.
 			t := regexp.QuoteMeta(thing)
-			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + t + `|` + t + `[^。；;，,]{0,8}?` + num + `(?:个)?(?:` + kin + `)`)
+			alt := ""
+			if o := countObject.FindStringSubmatch(raw[strings.Index(raw, m[0])+len(m[0]):]); o != nil && o[1] != thing {
+				// What the counted did, named at the end (多少人拿到了资格证书):
+				// the count stands before it (457名学员顺利取得…资格证书).
+				alt = `|` + num + `(?:个)?(?:` + kin + `)[^。；;]{0,24}?` + regexp.QuoteMeta(o[1])
+			}
+			k.prefer = regexp.MustCompile(num + `(?:个)?(?:` + kin + `)` + t + `|` + t + `[^。；;，,]{0,8}?` + num + `(?:个)?(?:` + kin + `)` + alt)
 		} else if c := countOf.FindStringSubmatch(raw); c != nil {
 			// The thing counted is named before the question (示范社区工会
 			// 创建了多少个): the closer statement writes it by its figure

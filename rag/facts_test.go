@@ -112,6 +112,11 @@ func TestPrefersCountOf(t *testing.T) {
 			"建成3家职工书屋":         false,
 			"共有12家站点":          true,
 		},
+		// What the counted did is named at the end: the count before it.
+		"育婴员培训有多少人拿到了资格证书?": {
+			"457名学员顺利取得中级“育婴师”、初级“育婴员”资格证书": true,
+			"累计培训6605人，鉴定合格6152人":           false,
+		},
 	} {
 		kinds := askedKinds(zh.Fold(q))
 		for text, want := range cases {
