@@ -23,6 +23,8 @@ func TestFactKinds(t *testing.T) {
 		{"劳务派遣工最多能占单位总人数的百分之几", "被派遣劳动者数量不得超过其用工总量的10%。", true},
 		{"会员卡在哪些商户能打折？打几折", "会员服务卡可以在工会定点商户享受优惠。", false},
 		{"会员卡在哪些商户能打折？打几折", "持卡在定点商户消费享受八五折、8.5折优惠。", true},
+		// 几个 counts people as well as things.
+		{"评上中国好人的有几个", "荣获“中国好人”称号2人。", true},
 		// Whose number: the one named, not another's hotline in the passage.
 		{"工会法律援助中心的电话是多少", "提供法律援助案件10起，受理12345民情通热线投诉。", false},
 		{"工会法律援助中心的电话是多少", "法律援助中心电话：0931-8888888。", true},
