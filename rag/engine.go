@@ -392,6 +392,27 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		return v
 	}
 	statesOnce := func(doc int32) bool { return stateOf(doc).states }
+	// A part that goes on from the one before it (a report's paragraph cut
+	// in two: 重点服务环卫工、快递员… then 给予资金补助49.5万元) and states the
+	// fact asked for, which that one does not, is read with it: the figure
+	// is the first part's.
+	joined := make(map[int32]passageCover)
+	fullCover := func(doc int32) passageCover {
+		c := coverOf(doc)
+		if len(kinds) == 0 || !statesOnce(doc) {
+			return c
+		}
+		if j, ok := joined[doc]; ok {
+			return j
+		}
+		if prev, ok := ix.continues(doc); ok && !statesOnce(prev) {
+			if c2 := ix.coverageWith(q, known, doc, prev); c2.cov > c.cov {
+				c = passageCover{c2.cov, c2.raw, c2.missed}
+			}
+		}
+		joined[doc] = c
+		return c
+	}
 	if n > 1 && e.opt.CoverageWeight > 0 {
 		// The rank score is BM25's, against the best BM25 score (the fused
 		// RRF scores are nearly flat); a passage only the dense ranking
@@ -439,7 +460,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 		up := func(doc int32) int {
 			st := stateOf(doc)
 			switch {
-			case !st.states || covOf(doc) < stateCoverShare*bestCov:
+			case !st.states || fullCover(doc).cov < stateCoverShare*bestCov:
 				return 0
 			case st.closer:
 				return 2
@@ -466,9 +487,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string) (Retrieval, erro
 			break
 		}
 		h := Hit{Passage: ix.passages[s.doc], Citation: ix.citation(s.doc, 0), Score: float64(s.score), idx: s.doc}
-		c := coverOf(s.doc)
-		h.Coverage, h.RawCoverage, h.missed = c.cov, c.raw, c.missed
+		c := fullCover(s.doc)
 		h.States = statesOnce(s.doc)
+		h.Coverage, h.RawCoverage, h.missed = c.cov, c.raw, c.missed
 		r.Hits = append(r.Hits, h)
 	}
 	// Each candidate is weighed on its own: the documents answer when one
@@ -683,6 +704,35 @@ func (ix *Index) coverage(q Query, i int32, known []bool) (cov, raw, missed floa
 	}
 	c := ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, i) }, holds)
 	return c.cov, c.raw, c.missed
+}
+
+// continues returns the passage that passage i goes on from: the one before
+// it in the same document, when i is a later part of the same paragraph or
+// article (its lead is the other's topic).
+func (ix *Index) continues(i int32) (int32, bool) {
+	if i == 0 {
+		return 0, false
+	}
+	p, q := ix.passages[i], ix.passages[i-1]
+	lead := strings.TrimSpace(p.Lead)
+	if lead == "" || p.DocID != q.DocID || p.Heading != q.Heading {
+		return 0, false
+	}
+	if q.Lead != p.Lead && !strings.HasPrefix(strings.TrimSpace(q.Text), lead) {
+		return 0, false
+	}
+	return i - 1, true
+}
+
+// coverageWith is the coverage of passages i and j read together.
+func (ix *Index) coverageWith(q Query, known []bool, i, j int32) covered {
+	pi, pj := ix.passages[i], ix.passages[j]
+	d := ix.docs[ix.docByID[pi.DocID]]
+	holds := func(r rune) bool {
+		return strings.ContainsRune(pi.Text, r) || strings.ContainsRune(pj.Text, r) || strings.ContainsRune(pi.Lead, r) ||
+			strings.ContainsRune(pi.Heading, r) || strings.ContainsRune(d.Title, r)
+	}
+	return ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, i) || ix.lex.has(t, j) }, holds)
 }
 
 // textCoverage is coverage over a piece of folded text rather than an

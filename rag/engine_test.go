@@ -301,3 +301,17 @@ func TestCutPartThatSaysItComesFirst(t *testing.T) {
 		t.Fatalf("first hit %q, want the part naming the trades trained", r.Hits[0].Passage.Text)
 	}
 }
+
+// A report paragraph cut in two answers a figure question from its second
+// part, read with the first: the figure (49.5万元) is in the part that does not
+// name the stations' users (环卫工、快递员), which the question does.
+func TestContinuedPartStatesTheFigure(t *testing.T) {
+	e := newTestEngine(t, Options{})
+	a, err := e.Answer(context.Background(), "", "给环卫工、快递小哥歇脚的站点，工会给了多少补助资金")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Abstained || !strings.Contains(a.Text(), "49.5万元") {
+		t.Errorf("answer = %q (abstained %v), want the 49.5万元 of the stations' paragraph", a.Text(), a.Abstained)
+	}
+}
