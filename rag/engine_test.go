@@ -315,3 +315,21 @@ func TestContinuedPartStatesTheFigure(t *testing.T) {
 		t.Errorf("answer = %q (abstained %v), want the 49.5万元 of the stations' paragraph", a.Text(), a.Abstained)
 	}
 }
+
+// A candidate the decision all but rules out is not quoted beside the best,
+// however much of the question it covers.
+func TestMarkAnswersByConfidence(t *testing.T) {
+	hits := []Hit{
+		{States: true, Coverage: 0.71, Confidence: 0.83},
+		{States: true, Coverage: 0.65, Confidence: 0.40},
+		{States: true, Coverage: 0.63, Confidence: 0.065},
+	}
+	if !markAnswers(hits, 0, 0) {
+		t.Fatal("no answer marked")
+	}
+	for i, want := range []bool{true, true, false} {
+		if hits[i].Answers != want {
+			t.Errorf("hit %d (confidence %.3f): Answers = %v, want %v", i, hits[i].Confidence, hits[i].Answers, want)
+		}
+	}
+}
