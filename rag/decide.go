@@ -97,9 +97,9 @@ func (d Decision) Answers(ev Evidence) bool { return d.Probability(ev) >= d.Thre
 // answer against refusals of what they do: 0.68 lies between the sweep's
 // rows 0.6 and 0.7 and was picked on the whole sets, where no set did worse
 // than at 0.65 and none better at 0.70. The weights were last fitted before
-// stop 19's changes to the evidence; refitting on its features (weights as
-// BENCHMARKS.md prints them) and sweeping 0.66–0.72 answered no set better
-// and lost cases on four, so they stay.
+// stop 19's changes to the evidence; a refit on its features, swept over
+// 0.66–0.72, won one case at 0.66 and lost three there, more above, so they
+// stay (BENCHMARKS.md prints today's refit).
 func DefaultDecision() Decision {
 	return Decision{
 		Weights:   []float64{1.070, 1.190, -0.209, -3.031, -0.393, 1.666, 0.303, 1.286, 0.368, 0.106, 0.756, -0.113, 3.727},
