@@ -312,13 +312,7 @@ func (a *Analyzer) Prepare(question string, vocab Vocabulary) Query {
 			k = len(q.synonyms)
 			seen[m.Concept] = k
 			terms := a.terms[m.Concept]
-			corpusHas := false
-			for _, checks := range a.cut[m.Concept].checks {
-				if allKnown(checks, known) {
-					corpusHas = true
-					break
-				}
-			}
+			corpusHas := a.conceptHeld(m.Concept, known)
 			q.synonyms = append(q.synonyms, terms)
 			q.synKnown = append(q.synKnown, corpusHas)
 			q.synConcept = append(q.synConcept, m.Name)
@@ -488,6 +482,17 @@ func sentenceSpans(rs []rune) [][2]int {
 		out = append(out, [2]int{start, len(rs)})
 	}
 	return out
+}
+
+// conceptHeld reports whether the corpus holds some document term of
+// concept k.
+func (a *Analyzer) conceptHeld(k int, known func(string) bool) bool {
+	for _, checks := range a.cut[k].checks {
+		if allKnown(checks, known) {
+			return true
+		}
+	}
+	return false
 }
 
 // termChecks are the search terms of a folded document term that must all
@@ -664,14 +669,7 @@ func (a *Analyzer) repairHomophones(folded string, matches []lexicon.Match, know
 			protected[k] = true
 		}
 	}
-	held := func(k int) bool {
-		for _, checks := range a.cut[k].checks {
-			if allKnown(checks, known) {
-				return true
-			}
-		}
-		return false
-	}
+	held := func(k int) bool { return a.conceptHeld(k, known) }
 	changed := false
 	for i := range rs {
 		if !isHan(i) || protected[i] || (!isHan(i-1) && !isHan(i+1)) {

@@ -701,16 +701,41 @@ func (ix *Index) knownUnits(q Query) []bool {
 // Latin or number token, or a document term of a lexicon concept that spans
 // it; holding the character alone earns partial credit.
 func (ix *Index) coverage(q Query, i int32, known []bool) (cov, raw, missed float64) {
+	c := ix.coverageWith(q, known, i)
+	return c.cov, c.raw, c.missed
+}
+
+// coverageWith is the coverage of passage i read together with the
+// passages more (a part with the one it goes on from).
+func (ix *Index) coverageWith(q Query, known []bool, i int32, more ...int32) covered {
 	p := ix.passages[i]
 	d := ix.docs[ix.docByID[p.DocID]]
 	// Passage text in the corpus is already simplified, so the raw text
 	// serves to look up a single character.
 	holds := func(r rune) bool {
-		return strings.ContainsRune(p.Text, r) || strings.ContainsRune(p.Lead, r) ||
-			strings.ContainsRune(p.Heading, r) || strings.ContainsRune(d.Title, r)
+		if strings.ContainsRune(p.Text, r) || strings.ContainsRune(p.Lead, r) ||
+			strings.ContainsRune(p.Heading, r) || strings.ContainsRune(d.Title, r) {
+			return true
+		}
+		for _, j := range more {
+			if strings.ContainsRune(ix.passages[j].Text, r) {
+				return true
+			}
+		}
+		return false
 	}
-	c := ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, i) }, holds)
-	return c.cov, c.raw, c.missed
+	has := func(t string) bool {
+		if ix.lex.has(t, i) {
+			return true
+		}
+		for _, j := range more {
+			if ix.lex.has(t, j) {
+				return true
+			}
+		}
+		return false
+	}
+	return ix.coverageBy(q, known, has, holds)
 }
 
 // continues returns the passage that passage i goes on from: the one before
@@ -729,17 +754,6 @@ func (ix *Index) continues(i int32) (int32, bool) {
 		return 0, false
 	}
 	return i - 1, true
-}
-
-// coverageWith is the coverage of passages i and j read together.
-func (ix *Index) coverageWith(q Query, known []bool, i, j int32) covered {
-	pi, pj := ix.passages[i], ix.passages[j]
-	d := ix.docs[ix.docByID[pi.DocID]]
-	holds := func(r rune) bool {
-		return strings.ContainsRune(pi.Text, r) || strings.ContainsRune(pj.Text, r) || strings.ContainsRune(pi.Lead, r) ||
-			strings.ContainsRune(pi.Heading, r) || strings.ContainsRune(d.Title, r)
-	}
-	return ix.coverageBy(q, known, func(t string) bool { return ix.lex.has(t, i) || ix.lex.has(t, j) }, holds)
 }
 
 // textCoverage is coverage over a piece of folded text rather than an
